@@ -1,0 +1,34 @@
+# dirclust — build, test, reproduce.
+# `make reproduce` and `make test` are all the set-up a fresh Debian 12 machine needs.
+
+SWIFT       ?= swift
+# One configuration for everything (tests run optimised: the numeric tests are heavy in debug).
+SWIFT_FLAGS ?= -c release -Xswiftc -enable-testing
+BIN          = $(shell $(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)/dirclust
+APT_PACKAGES = libsndfile1-dev libfftw3-dev libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont pkg-config
+
+.PHONY: deps build test clean
+
+## deps: install the system libraries and SoundFonts (skips what is already installed)
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all present"; fi
+
+## build: the dirclust command (release)
+build:
+	$(SWIFT) build $(SWIFT_FLAGS) --product dirclust
+
+## test: unit, property and golden-vector tests
+test: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,6 @@
+import Testing
+@testable import DirClust
+
+@Test func libraryVersionIsSet() {
+    #expect(!DirClustInfo.version.isEmpty)
+}
