@@ -32,3 +32,8 @@ test: deps
 
 clean:
 	rm -rf .build
+
+.PHONY: bench
+## bench: throughput of STFT, clusterers, BSS Eval and NMF, with ratios to the Python references when installed
+bench:
+	$(SWIFT) run -c release dirclust-bench
