@@ -36,4 +36,4 @@ clean:
 .PHONY: bench
 ## bench: throughput of STFT, clusterers, BSS Eval and NMF, with ratios to the Python references when installed
 bench:
-	$(SWIFT) run -c release dirclust-bench
+	$(SWIFT) run $(SWIFT_FLAGS) dirclust-bench
