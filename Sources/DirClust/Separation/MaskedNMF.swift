@@ -71,6 +71,7 @@ private final class MaskedNMFWorkspace {
     let r2: UnsafeMutablePointer<Double>       // B ∘ Λ^(β−1), T×F
     let numH: UnsafeMutablePointer<Double>, denH: UnsafeMutablePointer<Double>  // K each (one frame)
     let numW: UnsafeMutablePointer<Double>, denW: UnsafeMutablePointer<Double>  // (K − fixed)×F
+    let observedBins: UnsafeMutablePointer<Int>  // the observed f of one frame
 
     init(F: Int, T: Int, K: Int, fixedCount: Int, beta: Double) {
         self.F = F; self.T = T; self.K = K; self.fixedCount = fixedCount
@@ -89,12 +90,15 @@ private final class MaskedNMFWorkspace {
         r1 = buffer(bins); r2 = buffer(bins)
         numH = buffer(K); denH = buffer(K)
         numW = buffer(free * F); denW = buffer(free * F)
+        observedBins = .allocate(capacity: F)
+        observedBins.initialize(repeating: 0, count: F)
     }
 
     deinit {
         for p in [x, b, xPowBeta, w, wT, h, modelFixed, modelFree, model, r1, r2, numH, denH, numW, denW] {
             p.deallocate()
         }
+        observedBins.deallocate()
     }
 
     func fit(x data: [Double], b weights: [Double], fixedBases: [Double], iterations: Int,
@@ -140,7 +144,7 @@ private final class MaskedNMFWorkspace {
             updateActivations()
             refreshModel(fixed: true, free: true)
             if fixedCount < K {
-                _ = computeRatiosAndObjective()
+                _ = computeRatiosAndObjective(withObjective: false)
                 updateFreeBases()
                 refreshModel(fixed: false, free: true)
             }
@@ -160,23 +164,31 @@ private final class MaskedNMFWorkspace {
         for i in 0..<(F * T) { model[i] = eps + modelFixed[i] + modelFree[i] }
     }
 
-    /// part(t, ·) = Σ_{k ∈ components} H(t, k) W(k, ·): per frame, an axpy of each basis spectrum.
+    /// part(t, ·) = Σ_{k ∈ components} H(t, k) W(k, ·): per frame, axpys of the basis spectra, four
+    /// bases per pass over the output row (a quarter of the loads and stores of one axpy per basis).
     func accumulate(into part: UnsafeMutablePointer<Double>, components: Range<Int>) {
         for t in 0..<T {
             let out = part + t * F
             out.update(repeating: 0, count: F)
             let ht = h + t * K
-            for k in components {
-                let a = ht[k]
-                if a == 0 { continue }
-                let wk = w + k * F
+            var k = components.lowerBound
+            while k + 4 <= components.upperBound {
+                let (a0, a1, a2, a3) = (ht[k], ht[k + 1], ht[k + 2], ht[k + 3])
+                let w0 = w + k * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F
+                for f in 0..<F { out[f] += a0 * w0[f] + a1 * w1[f] + a2 * w2[f] + a3 * w3[f] }
+                k += 4
+            }
+            while k < components.upperBound {
+                let a = ht[k], wk = w + k * F
                 for f in 0..<F { out[f] += a * wk[f] }
+                k += 1
             }
         }
     }
 
-    /// Fills r1 = B∘X∘Λ^(β−2), r2 = B∘Λ^(β−1) and returns D_B(X | Λ).
-    func computeRatiosAndObjective() -> Double {
+    /// Fills r1 = B∘X∘Λ^(β−2), r2 = B∘Λ^(β−1) and returns D_B(X | Λ) (0 unless `withObjective`, which
+    /// saves a logarithm per bin in the KL and IS cases).
+    func computeRatiosAndObjective(withObjective: Bool = true) -> Double {
         var total = 0.0
         for i in 0..<(F * T) {
             let bi = b[i]
@@ -189,11 +201,11 @@ private final class MaskedNMFWorkspace {
             case .kullbackLeibler:
                 let q = xi / l
                 r1[i] = bi * q; r2[i] = bi
-                total += bi * (xi * Double.log(q) - xi + l)
+                if withObjective { total += bi * (xi * Double.log(q) - xi + l) }
             case .itakuraSaito:
                 let q = xi / l
                 r1[i] = bi * q / l; r2[i] = bi / l
-                total += bi * (q - Double.log(q) - 1)
+                if withObjective { total += bi * (q - Double.log(q) - 1) }
             case .general:
                 let p = Double.pow(l, beta - 2)
                 r1[i] = bi * xi * p; r2[i] = bi * l * p
@@ -203,41 +215,71 @@ private final class MaskedNMFWorkspace {
         return total
     }
 
-    /// H ← H ∘ (Wᵀ r1 / Wᵀ r2)^γ, frame by frame; bins with B = 0 are skipped.
+    /// H ← H ∘ (Wᵀ r1 / Wᵀ r2)^γ, frame by frame over the observed bins only (B ≠ 0), four bins per
+    /// pass over the K-vectors.
     func updateActivations() {
         for t in 0..<T {
             numH.update(repeating: 0, count: K)
             denH.update(repeating: 0, count: K)
             let bt = b + t * F, r1t = r1 + t * F, r2t = r2 + t * F
-            for f in 0..<F where bt[f] != 0 {
-                let a1 = r1t[f], a2 = r2t[f]
-                let wf = wT + f * K
+            var n = 0
+            for f in 0..<F where bt[f] != 0 { observedBins[n] = f; n += 1 }
+            var j = 0
+            while j + 4 <= n {
+                let (f0, f1, f2, f3) = (observedBins[j], observedBins[j + 1], observedBins[j + 2], observedBins[j + 3])
+                let (p0, p1, p2, p3) = (r1t[f0], r1t[f1], r1t[f2], r1t[f3])
+                let (q0, q1, q2, q3) = (r2t[f0], r2t[f1], r2t[f2], r2t[f3])
+                let w0 = wT + f0 * K, w1 = wT + f1 * K, w2 = wT + f2 * K, w3 = wT + f3 * K
                 for k in 0..<K {
-                    numH[k] += a1 * wf[k]
-                    denH[k] += a2 * wf[k]
+                    numH[k] += p0 * w0[k] + p1 * w1[k] + p2 * w2[k] + p3 * w3[k]
+                    denH[k] += q0 * w0[k] + q1 * w1[k] + q2 * w2[k] + q3 * w3[k]
                 }
+                j += 4
+            }
+            while j < n {
+                let f = observedBins[j], p = r1t[f], q = r2t[f], wf = wT + f * K
+                for k in 0..<K {
+                    numH[k] += p * wf[k]
+                    denH[k] += q * wf[k]
+                }
+                j += 1
             }
             let ht = h + t * K
             for k in 0..<K { ht[k] = multiplied(ht[k], numH[k], denH[k]) }
         }
     }
 
-    /// W_free ← W_free ∘ (r1 H_freeᵀ / r2 H_freeᵀ)^γ, then unit-norm columns (H rows rescaled).
+    /// W_free ← W_free ∘ (r1 H_freeᵀ / r2 H_freeᵀ)^γ, four frames per pass over the F-vectors; then
+    /// unit-norm columns (H rows rescaled).
     func updateFreeBases() {
         let free = K - fixedCount
         numW.update(repeating: 0, count: free * F)
         denW.update(repeating: 0, count: free * F)
-        for t in 0..<T {
-            let r1t = r1 + t * F, r2t = r2 + t * F, ht = h + t * K
+        var t = 0
+        while t + 4 <= T {
+            let p0 = r1 + t * F, p1 = p0 + F, p2 = p1 + F, p3 = p2 + F
+            let q0 = r2 + t * F, q1 = q0 + F, q2 = q1 + F, q3 = q2 + F
             for k in fixedCount..<K {
-                let a = ht[k]
-                if a == 0 { continue }
+                let (a0, a1, a2, a3) = (h[t * K + k], h[(t + 1) * K + k], h[(t + 2) * K + k], h[(t + 3) * K + k])
                 let nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
                 for f in 0..<F {
-                    nk[f] += a * r1t[f]
-                    dk[f] += a * r2t[f]
+                    nk[f] += a0 * p0[f] + a1 * p1[f] + a2 * p2[f] + a3 * p3[f]
+                    dk[f] += a0 * q0[f] + a1 * q1[f] + a2 * q2[f] + a3 * q3[f]
                 }
             }
+            t += 4
+        }
+        while t < T {
+            let p = r1 + t * F, q = r2 + t * F
+            for k in fixedCount..<K {
+                let a = h[t * K + k]
+                let nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
+                for f in 0..<F {
+                    nk[f] += a * p[f]
+                    dk[f] += a * q[f]
+                }
+            }
+            t += 1
         }
         for k in fixedCount..<K {
             let wk = w + k * F, nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
