@@ -92,7 +92,7 @@ public func readWAV(_ path: String, channels expectedChannels: Int? = nil, sampl
 private func truncatedDataChunk(_ file: OpaquePointer) -> (declared: Int, present: Int)? {
     var log = [CChar](repeating: 0, count: 8192)
     sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
-    let text = String(cString: log)
+    let text = String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     for line in text.split(separator: "\n") where line.hasPrefix("data") && line.contains("should be") {
         let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         guard numbers.count == 2, numbers[0] != 0, numbers[0] != 0xFFFF_FFFF else { return nil }
