@@ -1,0 +1,169 @@
+import RealModule
+
+/// The one EM loop shared by every mixture (GMM, Cauchy, tMM, GGMM); a family supplies only its density
+/// and its M-step (`MixtureFamily`).
+///
+/// Iteration t: the E-step evaluates, in the log domain with log-sum-exp,
+///   ℓ_nk = log π_k + log p(x_n | θ_k),   L(θ_t) = Σ_n w_n log Σ_k exp ℓ_nk,
+///   r_nk = exp(ℓ_nk − log Σ_j exp ℓ_nj),   v_nk = w_n r_nk,
+/// records L(θ_t) in the trace, stops if converged, then the M-step sets N_k = Σ_n v_nk,
+/// π_k = N_k / Σ_n w_n and θ_k ← family.updateComponent(θ_k, v_·k). So trace[t] is the weighted
+/// log-likelihood after t M-steps and `trace.last` belongs to the returned parameters. A component whose
+/// N_k falls below 10⁻¹⁴ Σ w keeps its parameters (its M-step is undefined) and π_k = N_k / Σ w.
+struct EMDriver<Family: MixtureFamily> {
+    var family: Family
+    let options: ClusteringOptions
+
+    /// Validates the input (see `DirectionClusterer`), initialises from the shared seeded k-means (or the
+    /// given parameters) and runs EM.
+    mutating func fit(_ x: [Double], weights: [Double]?) throws -> ClusterFit {
+        let w = try validatedWeights(x, weights, options: options)
+        let (components, mixtureWeights) = initialMixture(x, w)
+        return run(x, w, components: components, mixtureWeights: mixtureWeights)
+    }
+
+    /// The starting mixture: k-means clusters mapped to components by the family, or explicit parameters.
+    func initialMixture(_ x: [Double], _ w: [Double]) -> ([MixtureComponent], [Double]) {
+        let floor = options.minimumScale
+        let shape = options.fixedShape ?? options.initialShape
+        switch options.initialization {
+        case let .parameters(means, scales, weights, shapes):
+            let total = weights.reduce(0, +)
+            let components = means.indices.map { k in
+                var c = family.initialComponent(mean: means[k], rms: scales[k], shape: options.fixedShape ?? shapes?[k] ?? shape)
+                c.scale = max(scales[k], floor)
+                return c
+            }
+            return (components, weights.map { $0 / total })
+        case .kmeans, .kmeansPlusPlus:
+            let clusters = KMeans(options: options).initialClusters(x, w)
+            let components = clusters.means.indices.map { k in
+                family.initialComponent(mean: clusters.means[k], rms: max(clusters.rms[k], floor), shape: shape)
+            }
+            return (components, clusters.weights)
+        }
+    }
+
+    /// EM from the given start on validated data.
+    mutating func run(_ x: [Double], _ w: [Double], components start: [MixtureComponent],
+                      mixtureWeights π0: [Double]) -> ClusterFit {
+        let n = x.count, kCount = start.count
+        let totalWeight = w.reduce(0, +)
+        var components = start, mixtureWeights = π0
+        var trace: [Double] = []
+        var iterations = 0, converged = false
+        var resp = [Double](repeating: 0, count: n * kCount)
+        var workspace = EStepWorkspace()
+
+        x.withUnsafeBufferPointer { xp in
+            w.withUnsafeBufferPointer { wp in
+                resp.withUnsafeMutableBufferPointer { rp in
+                    while true {
+                        let logWeights = mixtureWeights.map { Double.log($0) }
+                        let l = expectation(Family.self, x: xp, weights: wp, components: components,
+                                            logWeights: logWeights, responsibilities: rp.baseAddress!,
+                                            workspace: &workspace)
+                        if let previous = trace.last,
+                           abs(l - previous) <= options.tolerance * max(abs(l), totalWeight) {
+                            trace.append(l)
+                            converged = true
+                            break
+                        }
+                        trace.append(l)
+                        if iterations == options.maxIterations { break }
+                        // M-step.
+                        for k in 0..<kCount {
+                            let vk = UnsafeBufferPointer(start: rp.baseAddress! + k * n, count: n)
+                            var nk = 0.0
+                            for v in vk { nk += v }
+                            mixtureWeights[k] = nk / totalWeight
+                            if nk > 1e-14 * totalWeight {
+                                components[k] = family.updateComponent(components[k], x: xp, v: vk, total: nk)
+                            }
+                        }
+                        let sum = mixtureWeights.reduce(0, +)
+                        for k in 0..<kCount { mixtureWeights[k] /= sum }
+                        iterations += 1
+                    }
+                }
+            }
+        }
+        return ClusterFit(method: family.method, components: components, mixtureWeights: mixtureWeights,
+                          reportsShape: family.reportsShape, trace: trace, iterations: iterations,
+                          converged: converged, totalWeight: totalWeight)
+    }
+}
+
+/// Scratch rows for the blockwise E-step (allocated once per fit or per `posteriors` call).
+struct EStepWorkspace {
+    static let blockSize = 256
+    var rowMax = [Double](repeating: 0, count: blockSize)
+    var rowSum = [Double](repeating: 0, count: blockSize)
+}
+
+/// The E-step: writes v_nk = w_n r_nk into `responsibilities` (component-major, v[k·N + n]; weights nil =
+/// all 1, giving r_nk) and returns L = Σ_n w_n log Σ_k π_k p(x_n | θ_k). Works in blocks of 256 points so
+/// the K log-density rows of a block stay in cache; one `exp` per (n, k) and one `log` per n.
+///
+/// A row whose every ℓ_nk is −∞ or NaN (only possible for x far outside the data, or NaN x, in
+/// `ClusterFit.posteriors`) gets a one-hot row on the component nearest in units of its scale (component 0
+/// for NaN x) and adds nothing to L, so no NaN ever leaves this function.
+func expectation<F: MixtureFamily>(
+    _ family: F.Type, x: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?,
+    components: [MixtureComponent], logWeights: [Double],
+    responsibilities resp: UnsafeMutablePointer<Double>, workspace: inout EStepWorkspace
+) -> Double {
+    let n = x.count, kCount = components.count
+    var logLikelihood = 0.0
+    workspace.rowMax.withUnsafeMutableBufferPointer { mp in
+        workspace.rowSum.withUnsafeMutableBufferPointer { sp in
+            let m = mp.baseAddress!, s = sp.baseAddress!
+            var start = 0
+            while start < n {
+                let len = min(EStepWorkspace.blockSize, n - start)
+                let xb = UnsafeBufferPointer(rebasing: x[start..<(start + len)])
+                for i in 0..<len { m[i] = -.infinity; s[i] = 0 }
+                for k in 0..<kCount {
+                    let row = resp + k * n + start
+                    F.logDensities(xb, components[k], offset: logWeights[k], into: row)
+                    for i in 0..<len where row[i] > m[i] { m[i] = row[i] }
+                }
+                for k in 0..<kCount {
+                    let row = resp + k * n + start
+                    for i in 0..<len {
+                        let e = Double.exp(row[i] - m[i])
+                        row[i] = e
+                        s[i] += e
+                    }
+                }
+                for i in 0..<len {
+                    let wn = weights?[start + i] ?? 1
+                    if m[i].isFinite {
+                        if wn > 0 { logLikelihood += wn * (m[i] + Double.log(s[i])) }
+                        s[i] = wn / s[i]
+                    } else {
+                        s[i] = 0
+                        let k = nearestComponent(xb[i], components)
+                        for j in 0..<kCount { resp[j * n + start + i] = j == k ? wn : 0 }
+                    }
+                }
+                for k in 0..<kCount {
+                    let row = resp + k * n + start
+                    for i in 0..<len where s[i] != 0 || m[i].isFinite { row[i] *= s[i] }
+                }
+                start += len
+            }
+        }
+    }
+    return logLikelihood
+}
+
+/// The component with the smallest |x − μ_k| / scale_k (0 when x is NaN).
+func nearestComponent(_ x: Double, _ components: [MixtureComponent]) -> Int {
+    var best = 0, bestDistance = Double.infinity
+    for (k, c) in components.enumerated() {
+        let d = abs(x - c.mean) / c.scale
+        if d < bestDistance { best = k; bestDistance = d }
+    }
+    return best
+}

@@ -1,0 +1,214 @@
+import RealModule
+
+/// Generalised-Gaussian mixture of directions with learned shape β (proposed), fitted by weighted EM.
+///
+/// Density β / (2α Γ(1/β)) · exp(−|x − μ|^β / α^β): β = 1 Laplace, 2 Gaussian, → ∞ uniform. Per component
+/// the M-step (a generalised M-step: each part only has to increase the expected log-likelihood) does
+/// 1. μ: decrease S(μ) = Σ v |x − μ|^β (`updateLocation`);
+/// 2. β: safeguarded Newton on the profile log-likelihood (`updateShape`), clamped to `shapeBounds`
+///    (default [0.3, 8]); skipped when `fixedShape` is set (β = 1 Laplace, β = 2 Gaussian mixture);
+/// 3. α: the closed form α^β = (β / N_k) Σ v |x − μ|^β, floored at `minimumScale`.
+/// Throws as described in `DirectionClusterer`.
+public struct GGMixture: DirectionClusterer {
+    public let options: ClusteringOptions
+    public init(options: ClusteringOptions) { self.options = options }
+
+    /// Default bounds of the learned β.
+    public static let defaultShapeBounds: ClosedRange<Double> = 0.3...8
+    /// β₀ when it is learned and `initialShape` is nil (the Gaussian).
+    public static let defaultInitialShape = 2.0
+
+    public func fit(_ x: [Double], weights: [Double]?) throws -> ClusterFit {
+        let family = GeneralizedGaussianFamily(minimumScale: options.minimumScale, fixedShape: options.fixedShape,
+                                               bounds: options.shapeBounds ?? GGMixture.defaultShapeBounds)
+        var driver = EMDriver(family: family, options: options)
+        return try driver.fit(x, weights: weights)
+    }
+}
+
+/// The generalised Gaussian: log p = log β − log 2α − log Γ(1/β) − |(x − μ)/α|^β.
+struct GeneralizedGaussianFamily: MixtureFamily {
+    let minimumScale: Double
+    let fixedShape: Double?
+    let bounds: ClosedRange<Double>
+    /// ln|x_n − μ| of the current component (−∞ where x_n = μ), reused scratch.
+    private var logDistance: [Double] = []
+    /// The data sorted, built on first use (candidate locations for β ≤ 1).
+    private var sortedX: [Double] = []
+
+    init(minimumScale: Double, fixedShape: Double?, bounds: ClosedRange<Double>) {
+        self.minimumScale = minimumScale
+        self.fixedShape = fixedShape
+        self.bounds = bounds
+    }
+
+    var method: ClusteringMethod { .ggmm }
+    var reportsShape: Bool { true }
+
+    static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
+                             into out: UnsafeMutablePointer<Double>) {
+        let β = θ.shape, μ = θ.mean, inverseScale = 1 / θ.scale
+        let a = offset + Double.log(β) - Double.log(2 * θ.scale) - logGamma(1 / β)
+        if β == 2 {
+            for i in 0..<x.count { let d = (x[i] - μ) * inverseScale; out[i] = a - d * d }
+        } else if β == 1 {
+            for i in 0..<x.count { out[i] = a - abs(x[i] - μ) * inverseScale }
+        } else {
+            for i in 0..<x.count { out[i] = a - Double.pow(abs(x[i] - μ) * inverseScale, β) }
+        }
+    }
+
+    func initialComponent(mean: Double, rms: Double, shape: Double?) -> MixtureComponent {
+        let β = fixedShape ?? min(max(shape ?? GGMixture.defaultInitialShape, bounds.lowerBound), bounds.upperBound)
+        // Match the cluster's variance: Var = α² Γ(3/β) / Γ(1/β).
+        let α = rms * Double.exp(0.5 * (logGamma(1 / β) - logGamma(3 / β)))
+        return MixtureComponent(mean: mean, scale: max(α, minimumScale), shape: β)
+    }
+
+    mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
+                                  v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent {
+        let μ = updateLocation(θ.mean, shape: θ.shape, scale: θ.scale, x: x, v: v)
+        if logDistance.count != x.count { logDistance = [Double](repeating: 0, count: x.count) }
+        for i in 0..<x.count { logDistance[i] = Double.log(abs(x[i] - μ)) }
+        let β = fixedShape == nil ? updateShape(θ.shape, v: v, total: total) : θ.shape
+        let s = logDistance.withUnsafeBufferPointer { ShapeProfile.moments(β, logDistance: $0, v: v).s }
+        let α = s > 0 && s.isFinite ? Double.pow(β * s / total, 1 / β) : 0
+        return MixtureComponent(mean: μ, scale: max(α, minimumScale), shape: β)
+    }
+
+    /// S(μ) = Σ_n v_n |x_n − μ|^β.
+    static func locationObjective(_ μ: Double, shape β: Double, x: UnsafeBufferPointer<Double>,
+                                  v: UnsafeBufferPointer<Double>) -> Double {
+        var s = 0.0
+        if β == 2 {
+            for i in 0..<x.count { let d = x[i] - μ; s += v[i] * d * d }
+        } else if β == 1 {
+            for i in 0..<x.count { s += v[i] * abs(x[i] - μ) }
+        } else {
+            for i in 0..<x.count { s += v[i] * Double.pow(abs(x[i] - μ), β) }
+        }
+        return s
+    }
+
+    /// Lowers S(μ) = Σ v |x − μ|^β (≤ 3 steps, each accepted only if S falls, halving it up to 8 times):
+    /// - β > 2: Newton, μ ← μ + Σ v d|d|^{β−2} / ((β − 1) Σ v |d|^{β−2}), d = x − μ (S is smooth and convex);
+    /// - β ≤ 2: IRLS on the smoothed objective Σ v (d² + ε²)^{β/2}, ε = 10⁻³ α:
+    ///   μ ← Σ v ω x / Σ v ω with ω = (d² + ε²)^{(β−2)/2} (plain Newton fails where S is not smooth);
+    /// - β ≤ 1: S is concave between data points, so its minima sit on data points: the two data points
+    ///   bracketing the proposed μ are tried as well.
+    mutating func updateLocation(_ μ0: Double, shape β: Double, scale α: Double,
+                                 x: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>) -> Double {
+        var μ = μ0
+        var s = Self.locationObjective(μ, shape: β, x: x, v: v)
+        let ε2 = 1e-6 * α * α
+        for _ in 0..<3 {
+            var numerator = 0.0, denominator = 0.0
+            if β > 2 {
+                for i in 0..<x.count {
+                    let d = x[i] - μ, p = v[i] * Double.pow(abs(d), β - 2)
+                    numerator += p * d
+                    denominator += p
+                }
+                denominator *= β - 1
+            } else {
+                for i in 0..<x.count {
+                    let d = x[i] - μ, ω = v[i] * Double.pow(d * d + ε2, (β - 2) / 2)
+                    numerator += ω * d
+                    denominator += ω
+                }
+            }
+            guard denominator > 0, denominator.isFinite, numerator.isFinite else { break }
+            let previous = s
+            var step = numerator / denominator
+            for _ in 0..<8 {
+                let candidate = Self.locationObjective(μ + step, shape: β, x: x, v: v)
+                if candidate < s { μ += step; s = candidate; break }
+                step *= 0.5
+            }
+            if β <= 1 {
+                if sortedX.count != x.count { sortedX = Array(x).sorted() }
+                let target = μ + step
+                var low = 0, high = sortedX.count  // first index with sortedX[i] ≥ target
+                while low < high { let mid = (low + high) / 2; if sortedX[mid] < target { low = mid + 1 } else { high = mid } }
+                for j in [low - 1, low] where j >= 0 && j < sortedX.count && sortedX[j] != μ {
+                    let candidate = Self.locationObjective(sortedX[j], shape: β, x: x, v: v)
+                    if candidate < s { μ = sortedX[j]; s = candidate }
+                }
+            }
+            if !(previous - s > 1e-13 * previous) { break }
+        }
+        return μ
+    }
+
+    /// Safeguarded Newton on the profile log-likelihood of β (α at its closed form, μ fixed), per unit N_k:
+    ///   q(β) = log β − log Γ(1/β) − 1/β − (1/β) log(β S/N_k),  S = Σ v |x − μ|^β,
+    ///   q′(β) = 1/β + ψ(1/β)/β² + log(β S/N_k)/β² − S′/(β S),  S′ = Σ v |x − μ|^β ln|x − μ|.
+    /// A Newton step −q′/q″ where q is concave (else a step of β/4 uphill), limited to ±β/2 and to
+    /// `bounds`, halved until q increases (≤ 8 times); at most 4 steps.
+    func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> Double {
+        logDistance.withUnsafeBufferPointer { ℓ in
+            var β = β0
+            guard var current = ShapeProfile(β, logDistance: ℓ, v: v, total: total, minimumScale: minimumScale)
+            else { return β0 }
+            for _ in 0..<4 {
+                var step = current.curvature < 0 ? -current.slope / current.curvature : (current.slope > 0 ? 0.25 : -0.25) * β
+                step = min(max(step, -0.5 * β), 0.5 * β)
+                step = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β
+                var accepted = false
+                for _ in 0..<8 where abs(step) > 1e-10 * β {
+                    if let trial = ShapeProfile(β + step, logDistance: ℓ, v: v, total: total, minimumScale: minimumScale),
+                       trial.value > current.value {
+                        β += step
+                        current = trial
+                        accepted = true
+                        break
+                    }
+                    step *= 0.5
+                }
+                if !accepted || abs(step) < 1e-8 * β { break }
+            }
+            return β
+        }
+    }
+}
+
+/// The profile log-likelihood q(β) of a generalised-Gaussian component (see `updateShape`) with its first
+/// and second derivatives; nil when S(β) is zero or not finite (all weight at μ).
+///
+/// `value` is the profile under the scale floor α ≥ s: q = log β − log Γ(1/β) − log α_c − S/(N_k α_c^β) with
+/// α_c^β = max(β S/N_k, s^β), which equals the unconstrained q above the floor. Accepting β on this value
+/// keeps EM monotone when a component is pinned at the floor; slope and curvature (the Newton proposal)
+/// are those of the unconstrained q.
+struct ShapeProfile {
+    var value: Double
+    var slope: Double
+    var curvature: Double
+
+    /// S = Σ v e^{βℓ}, S′ = Σ v e^{βℓ} ℓ, S″ = Σ v e^{βℓ} ℓ² with ℓ = ln|x − μ| (terms with ℓ = −∞ are 0).
+    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>)
+        -> (s: Double, s1: Double, s2: Double) {
+        var s = 0.0, s1 = 0.0, s2 = 0.0
+        for i in 0..<ℓ.count where ℓ[i] > -.infinity {
+            let e = v[i] * Double.exp(β * ℓ[i])
+            s += e
+            s1 += e * ℓ[i]
+            s2 += e * ℓ[i] * ℓ[i]
+        }
+        return (s, s1, s2)
+    }
+
+    init?(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>, total: Double,
+          minimumScale: Double) {
+        let (s, s1, s2) = Self.moments(β, logDistance: ℓ, v: v)
+        guard s > 0, s.isFinite, s1.isFinite, s2.isFinite else { return nil }
+        let b = 1 / β, h = Double.log(β * s / total)
+        let ψ = digamma(b), r1 = s1 / s, r2 = s2 / s
+        let floorPower = Double.pow(minimumScale, β)  // s^β
+        value = β * s / total >= floorPower
+            ? Double.log(β) - logGamma(b) - b - b * h
+            : Double.log(β) - logGamma(b) - Double.log(minimumScale) - s / (total * floorPower)
+        slope = b + ψ * b * b + h * b * b - r1 * b
+        curvature = -b * b - trigamma(b) * b * b * b * b - 2 * ψ * b * b * b + b * b * b + r1 * b * b
+            - 2 * h * b * b * b - r2 * b + r1 * b * b + r1 * r1 * b
+    }
+}
