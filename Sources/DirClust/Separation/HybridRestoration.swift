@@ -17,7 +17,8 @@ import RealModule
 ///   magnitude the cluster model does not describe; they are taken to be whatever the mixture has beyond
 ///   the model, so G = A_t^p / max(M^p, A_t^p + A_i^p): the restored target's share of the mixture
 ///   (never more than the whole bin).
-/// G ∈ [0, 1]; 0/0 (silent bins, an empty cluster) gives 0. Returned frame-major like `Spectrogram`,
+/// With `options.restoreMissingBins == false` the gain is B_ft · A_t^p / (A_t^p + A_i^p) (observed bins
+/// only). G ∈ [0, 1]; 0/0 (silent bins, an empty cluster) gives 0. Returned frame-major like `Spectrogram`,
 /// ready for `applyMask` on every channel of the mixture.
 public func hybridTargetGain(mixture: [Spectrogram], targetMask: [Double], bases: NMFBases,
                              options: NMFOptions) throws -> [Double] {
@@ -50,10 +51,16 @@ public func hybridTargetGain(mixtureMagnitude M: NonnegativeMatrix, restoration:
     for i in 0..<n {
         let target = power(max(restoration.target.values[i], 0), exponent)
         let interferer = power(max(restoration.interferer.values[i], 0), exponent)
-        let missing = 1 - min(max(B[i], 0), 1)
-        let residual = missing > 0 ? max(power(M.values[i], p) - target - interferer, 0) : 0
-        let denominator = target + interferer + missing * residual
-        let g = denominator > 0 ? target / denominator : 0
+        let observed = min(max(B[i], 0), 1), missing = 1 - observed
+        let g: Double
+        if options.restoreMissingBins {
+            let residual = missing > 0 ? max(power(M.values[i], p) - target - interferer, 0) : 0
+            let denominator = target + interferer + missing * residual
+            g = denominator > 0 ? target / denominator : 0
+        } else {
+            let denominator = target + interferer
+            g = denominator > 0 ? observed * target / denominator : 0
+        }
         gain[i] = g.isFinite ? min(max(g, 0), 1) : 0
     }
     return gain

@@ -77,10 +77,14 @@ public struct NMFOptions: Codable, Sendable, Hashable {
     public var spectrogramPower: Int = 1
     /// p in the Wiener-like gain G = A_t^p / (A_t^p + A_i^p + …) on the modelled magnitudes A (2 = power ratio).
     public var gainExponent: Double = 2
+    /// Whether the target gain also restores the bins the clustering mask removed (B = 0), as in the
+    /// paper; false keeps the gain on the observed bins only (G·B).
+    public var restoreMissingBins: Bool = true
 
     public init(targetBases: Int = 50, interfererBases: Int = 20, iterations: Int = 100,
                 trainingIterations: Int = 100, divergence: NMFDivergence = .kullbackLeibler,
-                seed: UInt64 = 0, spectrogramPower: Int = 1, gainExponent: Double = 2) {
+                seed: UInt64 = 0, spectrogramPower: Int = 1, gainExponent: Double = 2,
+                restoreMissingBins: Bool = true) {
         self.targetBases = targetBases
         self.interfererBases = interfererBases
         self.iterations = iterations
@@ -89,11 +93,12 @@ public struct NMFOptions: Codable, Sendable, Hashable {
         self.seed = seed
         self.spectrogramPower = spectrogramPower
         self.gainExponent = gainExponent
+        self.restoreMissingBins = restoreMissingBins
     }
 
     private enum CodingKeys: String, CodingKey {
         case targetBases, interfererBases, iterations, trainingIterations, divergence, seed,
-             spectrogramPower, gainExponent
+             spectrogramPower, gainExponent, restoreMissingBins
     }
 
     /// Missing keys take their defaults; the result is validated.
@@ -108,6 +113,7 @@ public struct NMFOptions: Codable, Sendable, Hashable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         spectrogramPower = try c.decodeIfPresent(Int.self, forKey: .spectrogramPower) ?? d.spectrogramPower
         gainExponent = try c.decodeIfPresent(Double.self, forKey: .gainExponent) ?? d.gainExponent
+        restoreMissingBins = try c.decodeIfPresent(Bool.self, forKey: .restoreMissingBins) ?? d.restoreMissingBins
         try validate()
     }
 
