@@ -1,0 +1,59 @@
+/// Settings of `dirclust separate`: how a user's stereo recording is clustered by direction and masked.
+///
+/// Defaults (method tMM, K = 6, power weighting, binary mask) are those of the reproduction
+/// (`configs/paper.json`): the proposed t-mixture with an over-estimated K, bins weighted by their power,
+/// and the paper's MAP (binary) mask. Over-estimating K is deliberate: a spare component absorbs bins
+/// between sources (overlaps, reverberation, diffuse noise) instead of dragging a source's cluster off its
+/// direction, so K should exceed the number of sources you expect.
+public struct SeparationOptions: Codable, Sendable, Equatable {
+    /// The clusterer fitted to the directions θ of the active bins.
+    public var method: ClusteringMethod
+    /// K, the number of clusters (one output per cluster).
+    public var componentCount: Int
+    /// The weight w each bin carries in the fit (and in the histogram of `directions.svg`).
+    public var weighting: BinWeighting
+    /// How cluster posteriors become masks.
+    public var mask: MaskKind
+    /// φ* in degrees (0 = left, 45 = centre, 90 = right): the cluster nearest it is also written as the target.
+    public var targetDirectionDeg: Double?
+    /// Seed of the clusterer's k-means++ start (the only randomness).
+    public var seed: UInt64
+    /// STFT frame length, hop and window.
+    public var stft: STFTConfig
+    /// Bins quieter than this, relative to the loudest bin of the whole file, have no direction (dB ≤ 0).
+    public var silenceThresholdDB: Double
+
+    /// The largest K accepted (one output file per cluster).
+    public static let maximumComponentCount = 100
+
+    public init(method: ClusteringMethod = .tmm, componentCount: Int = 6, weighting: BinWeighting = .power,
+                mask: MaskKind = .binary, targetDirectionDeg: Double? = nil, seed: UInt64 = 0,
+                stft: STFTConfig = .default, silenceThresholdDB: Double = -80) {
+        self.method = method
+        self.componentCount = componentCount
+        self.weighting = weighting
+        self.mask = mask
+        self.targetDirectionDeg = targetDirectionDeg
+        self.seed = seed
+        self.stft = stft
+        self.silenceThresholdDB = silenceThresholdDB
+    }
+
+    public static let `default` = SeparationOptions()
+
+    /// Throws a `DirClustError` naming the first invalid field.
+    public func validate() throws {
+        guard (1...Self.maximumComponentCount).contains(componentCount) else {
+            throw DirClustError("K (number of clusters) is \(componentCount); expected an integer in 1 … \(Self.maximumComponentCount), a little more than the number of sources in the mix.")
+        }
+        if let target = targetDirectionDeg {
+            guard target.isFinite, (0...90).contains(target) else {
+                throw DirClustError("target direction is \(target)°; expected a direction in 0 … 90 degrees (0 = left, 45 = centre, 90 = right).")
+            }
+        }
+        guard silenceThresholdDB.isFinite ? silenceThresholdDB <= 0 : silenceThresholdDB == -.infinity else {
+            throw DirClustError("silence threshold is \(silenceThresholdDB) dB; expected a level ≤ 0 dB relative to the loudest bin.")
+        }
+        try stft.validate()
+    }
+}
