@@ -38,7 +38,7 @@ public struct DirectionPlot: Sendable, Equatable {
     public static func == (a: DirectionPlot, b: DirectionPlot) -> Bool { a.svg() == b.svg() }
 
     // Geometry of the drawing, in SVG user units.
-    static let width = 820.0, height = 460.0
+    static let plotWidth = 640.0, height = 460.0
     static let left = 72.0, right = 20.0, top = 42.0, bottom = 62.0
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                           "#bcbd22", "#7f7f7f"]
@@ -47,7 +47,26 @@ public struct DirectionPlot: Sendable, Equatable {
 
     /// The SVG document (deterministic: the same plot always gives the same bytes).
     public func svg() -> String {
-        let plotW = Self.width - Self.left - Self.right, plotH = Self.height - Self.top - Self.bottom
+        // Legend rows; the legend sits right of the plot, so it never hides a peak.
+        var rows: [(kind: String, colour: String, label: String)] = [("bar", "#c8c8c8", histogramLabel)]
+        for (k, c) in components.enumerated().prefix(Self.legendComponentLimit) {
+            rows.append(("line", Self.palette[k % Self.palette.count], c.label))
+        }
+        if components.count > Self.legendComponentLimit {
+            rows.append(("none", "none", "… and \(components.count - Self.legendComponentLimit) more components"))
+        }
+        if mixture != nil { rows.append(("line", "black", "mixture")) }
+        for (k, m) in markers.enumerated().prefix(Self.legendComponentLimit) {
+            rows.append(("line", Self.palette[k % Self.palette.count], m.label))
+        }
+        if markers.count > Self.legendComponentLimit {
+            rows.append(("none", "none", "… and \(markers.count - Self.legendComponentLimit) more centroids"))
+        }
+        if let t = targetDegrees { rows.append(("dash", "black", "target direction \(f1(t))°")) }
+        // Width from the longest label at ~6.6 units per character of the 12-unit sans-serif font.
+        let legendW = 46 + 6.6 * Double(rows.map(\.label.count).max() ?? 0)
+        let plotW = Self.plotWidth, plotH = Self.height - Self.top - Self.bottom
+        let width = Self.left + plotW + 24 + legendW + Self.right
         let x0 = Self.left, y0 = Self.top + plotH
         func px(_ deg: Double) -> Double { x0 + deg / 90 * plotW }
         var peak = histogram.max() ?? 0
@@ -57,12 +76,12 @@ public struct DirectionPlot: Sendable, Equatable {
         func py(_ v: Double) -> Double { y0 - min(max(v, 0), yMax) / yMax * plotH }
 
         var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(f0(Self.width))" height="\(f0(Self.height))" \
-        viewBox="0 0 \(f0(Self.width)) \(f0(Self.height))" font-family="sans-serif" font-size="12">
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(f0(width))" height="\(f0(Self.height))" \
+        viewBox="0 0 \(f0(width)) \(f0(Self.height))" font-family="sans-serif" font-size="12">
 
         """
-        s += "<rect x=\"0\" y=\"0\" width=\"\(f0(Self.width))\" height=\"\(f0(Self.height))\" fill=\"white\"/>\n"
-        s += "<text x=\"\(f1(Self.width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(escaped(title))</text>\n"
+        s += "<rect x=\"0\" y=\"0\" width=\"\(f0(width))\" height=\"\(f0(Self.height))\" fill=\"white\"/>\n"
+        s += "<text x=\"\(f1(x0 + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(escaped(title))</text>\n"
 
         // Grid and axes.
         s += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n"
@@ -91,10 +110,11 @@ public struct DirectionPlot: Sendable, Equatable {
             let points = zip(curveDegrees, values).map { "\(f1(px($0))),\(f1(py($1)))" }.joined(separator: " ")
             return "<polyline class=\"\(cls)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(f1(width))\" points=\"\(points)\"/>\n"
         }
+        // The mixture first and wide, so each component's colour shows on top of it where it dominates.
+        if let mixture { s += polyline(mixture, colour: "black", width: 3.2, cls: "mixture") }
         for (k, c) in components.enumerated() {
-            s += polyline(c.values, colour: Self.palette[k % Self.palette.count], width: 1.5, cls: "component")
+            s += polyline(c.values, colour: Self.palette[k % Self.palette.count], width: 1.4, cls: "component")
         }
-        if let mixture { s += polyline(mixture, colour: "black", width: 2.2, cls: "mixture") }
         for (k, m) in markers.enumerated() {
             s += "<line class=\"marker\" x1=\"\(f1(px(m.degrees)))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(px(m.degrees)))\" y2=\"\(f1(y0))\" stroke=\"\(Self.palette[k % Self.palette.count])\" stroke-width=\"2\"/>\n"
         }
@@ -120,25 +140,9 @@ public struct DirectionPlot: Sendable, Equatable {
         s += "<text x=\"\(f1(x0 + plotW / 2))\" y=\"\(f1(Self.height - 8))\" text-anchor=\"middle\">direction θ = atan2(|right|, |left|) in degrees</text>\n"
         s += "<text transform=\"translate(16 \(f1(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">density (per degree)</text>\n"
 
-        // Legend.
-        var rows: [(kind: String, colour: String, label: String)] = [("bar", "#c8c8c8", histogramLabel)]
-        for (k, c) in components.enumerated().prefix(Self.legendComponentLimit) {
-            rows.append(("line", Self.palette[k % Self.palette.count], c.label))
-        }
-        if components.count > Self.legendComponentLimit {
-            rows.append(("none", "none", "… and \(components.count - Self.legendComponentLimit) more components"))
-        }
-        if mixture != nil { rows.append(("line", "black", "mixture")) }
-        for (k, m) in markers.enumerated().prefix(Self.legendComponentLimit) {
-            rows.append(("line", Self.palette[k % Self.palette.count], m.label))
-        }
-        if markers.count > Self.legendComponentLimit {
-            rows.append(("none", "none", "… and \(markers.count - Self.legendComponentLimit) more centroids"))
-        }
-        if let t = targetDegrees { rows.append(("dash", "black", "target direction \(f1(t))°")) }
-        let legendX = x0 + plotW - 230, legendY = Self.top + 8
+        let legendX = x0 + plotW + 32, legendY = Self.top + 8
         s += "<g class=\"legend\">\n"
-        s += "<rect x=\"\(f1(legendX - 8))\" y=\"\(f1(legendY - 4))\" width=\"236\" height=\"\(f1(Double(rows.count) * 17 + 6))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>\n"
+        s += "<rect x=\"\(f1(legendX - 8))\" y=\"\(f1(legendY - 4))\" width=\"\(f1(legendW))\" height=\"\(f1(Double(rows.count) * 17 + 6))\" fill=\"white\" stroke=\"#999\"/>\n"
         for (i, row) in rows.enumerated() {
             let y = legendY + Double(i) * 17 + 9
             switch row.kind {

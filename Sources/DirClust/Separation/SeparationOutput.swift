@@ -128,7 +128,7 @@ public struct SeparationReport: Sendable {
 /// - Throws: `DirClustError` for invalid options, an unusable output folder, an unreadable, mono, empty,
 ///   silent or single-direction input, or a failed write.
 public func separateStereoFile(input: String, outputFolder: String, options: SeparationOptions = .default,
-                               blockFrames: Int = 1024,
+                               blockFrames: Int = separationBlockFrames,
                                progress: SeparationProgressHandler? = nil) throws -> SeparationReport {
     try options.validate()
     let destination = try OutputFolder(outputFolder)

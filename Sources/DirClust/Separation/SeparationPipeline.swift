@@ -64,7 +64,7 @@ public func validateStereoMix(_ audio: AudioBuffer, name: String) throws {
 /// - Throws: `DirClustError` naming `name` for invalid options, a mono/empty/non-finite mix, a silent mix,
 ///   or a mix whose bins point in fewer than K distinct directions.
 public func analyseDirections(_ audio: AudioBuffer, name: String = "the mix", options: SeparationOptions = .default,
-                              blockFrames: Int = 1024,
+                              blockFrames: Int = separationBlockFrames,
                               progress: SeparationProgressHandler? = nil) throws -> DirectionAnalysis {
     try options.validate()
     try validateStereoMix(audio, name: name)
@@ -112,7 +112,7 @@ public func analyseDirections(_ audio: AudioBuffer, name: String = "the mix", op
 /// soft, see `clusterMasks`), inverted by the least-squares iSTFT — delivered a block at a time, in order:
 /// `output(k, samples)` receives the next consecutive samples of cluster k (0-based, ascending direction).
 /// Concatenating them gives exactly the whole-file result (see `FrameBlocks`).
-public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalysis, blockFrames: Int = 1024,
+public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalysis, blockFrames: Int = separationBlockFrames,
                                  progress: SeparationProgressHandler? = nil,
                                  output: (_ cluster: Int, _ samples: AudioBuffer) throws -> Void) throws {
     let options = analysis.options
@@ -141,7 +141,7 @@ public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalys
 /// Separates a stereo mix in memory: the analysis and one stereo signal per cluster (ascending direction).
 /// For long files prefer `separateStereoFile`, which streams the clusters to disk.
 public func separateStereo(_ audio: AudioBuffer, name: String = "the mix", options: SeparationOptions = .default,
-                           blockFrames: Int = 1024,
+                           blockFrames: Int = separationBlockFrames,
                            progress: SeparationProgressHandler? = nil) throws -> (analysis: DirectionAnalysis, clusters: [AudioBuffer]) {
     let analysis = try analyseDirections(audio, name: name, options: options, blockFrames: blockFrames, progress: progress)
     var channels = [[[Double]]](repeating: [[], []], count: analysis.fit.means.count)
