@@ -32,6 +32,11 @@ import Testing
             try Self.write(AudioBuffer(sampleRate: 16_000, channels: [AudioTestSupport.noise(8000, seed: 1)]), $0 + "/mono.wav")
         }
         #expect(message.contains("mono.wav") && message.contains("is mono") && message.contains("stereo mix"))
+        let surround = try await failure(["@three.wav"]) {
+            let x = AudioTestSupport.noise(4000, seed: 3)
+            try Self.write(AudioBuffer(sampleRate: 16_000, channels: [x, x, x]), $0 + "/three.wav")
+        }
+        #expect(surround.contains("three.wav") && surround.contains("has 3 channels") && surround.contains("stereo mix (2 channels)"))
     }
 
     @Test func garbledAndMissingFilesAreRejected() async throws {
@@ -106,5 +111,19 @@ import Testing
                                               "--method", "kmeans", "--quiet"])
         #expect(SeparateTestSupport.contents(folder + "/out").filter { $0.hasPrefix("cluster-") }.count == 3)
         #expect(SeparateTestSupport.contents(folder) == ["mix.wav", "out"])
+    }
+
+    /// Without --out the outputs go to `<input name>-separated` in the current folder.
+    @Test func defaultOutputFolderIsNamedAfterTheInput() throws {
+        let command = try #require(try DirClustCommand.parseAsRoot(["separate", "/some/where/my song.wav"]) as? Separate)
+        #expect(command.outputFolder == "my song-separated")
+        let options = try command.separationOptions()
+        #expect(options == SeparationOptions.default)
+        let custom = try #require(try DirClustCommand.parseAsRoot(
+            ["separate", "x.wav", "--method", "ggmm", "-K", "4", "--weighting", "none", "--mask", "soft",
+             "--target-direction", "30", "--seed", "7", "--frame-length", "1024", "--hop", "256"]) as? Separate)
+        #expect(try custom.separationOptions() == SeparationOptions(
+            method: .ggmm, componentCount: 4, weighting: .none, mask: .soft, targetDirectionDeg: 30, seed: 7,
+            stft: STFTConfig(frameLength: 1024, hop: 256)))
     }
 }

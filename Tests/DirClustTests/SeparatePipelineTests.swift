@@ -37,11 +37,13 @@ import Testing
         }
     }
 
-    /// Single block, unmasked: the clusters of a binary mask sum to the whole-file iSTFT of the bins that
-    /// have a direction, i.e. to the mix up to the −80 dB silence floor.
-    @Test func clustersSumToTheMix() throws {
+    /// Binary masks partition the active bins and soft masks (posteriors) sum to 1 on them, so the clusters
+    /// sum to the iSTFT of the bins that have a direction, i.e. to the mix up to the −80 dB silence floor.
+    @Test(arguments: MaskKind.allCases)
+    func clustersSumToTheMix(mask: MaskKind) throws {
         let mix = SeparateTestSupport.pannedMix(SeparateTestSupport.threeSources(seconds: 0.5), degrees: [10, 50, 85])
-        let result = try separateStereo(mix, options: SeparationOptions(method: .gmm, componentCount: 4), blockFrames: 7)
+        let result = try separateStereo(mix, options: SeparationOptions(method: .gmm, componentCount: 4, mask: mask),
+                                        blockFrames: 7)
         for c in 0..<2 {
             var sum = [Double](repeating: 0, count: mix.frameCount)
             for cluster in result.clusters { for i in sum.indices { sum[i] += cluster.channels[c][i] } }
@@ -103,5 +105,36 @@ import Testing
         #expect(try JSONDecoder().decode(SeparationSummary.self, from: data) == summary)
         #expect(try summary.jsonData() == data)
         #expect(clusterFileName(index: 1, meanRadians: 31.5 * Double.pi / 180) == "cluster-2-at-31.5deg.wav")
+    }
+
+    /// Any sample rate: at 8 kHz and 48 kHz the clusters come back at the input's rate and length, centred on
+    /// the sources; progress reports every stage in order, each ending at 1.
+    @Test(arguments: [8_000, 48_000])
+    func anySampleRateWorksAndProgressIsReported(sampleRate: Int) throws {
+        let folder = try AudioTestSupport.scratchFolder("separate-rate")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let sources = SeparateTestSupport.threeSources(sampleRate: sampleRate, seconds: 0.5)
+        let mix = SeparateTestSupport.pannedMix(sources, degrees: [20, 45, 70], sampleRate: sampleRate)
+        try writeWAV(mix, to: folder + "/mix.wav", format: .pcm24)
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var events: [(SeparationStage, Double)] = []
+        }
+        let log = Log()
+        let report = try separateStereoFile(input: folder + "/mix.wav", outputFolder: folder + "/out",
+                                            options: SeparationOptions(componentCount: 3)) { stage, fraction in
+            log.lock.lock(); log.events.append((stage, fraction)); log.lock.unlock()
+        }
+        for (k, phi) in [20.0, 45, 70].enumerated() {
+            #expect(abs(report.summary.meansDeg[k] - phi) < 0.5)
+            let cluster = try readWAV(folder + "/out/" + report.clusterFiles[k])
+            #expect(cluster.sampleRate == sampleRate && cluster.frameCount == mix.frameCount)
+        }
+        let stages = log.events.map(\.0)
+        #expect(stages == stages.sorted { $0.rawValue < $1.rawValue })
+        for stage in SeparationStage.allCases {
+            #expect(log.events.last { $0.0 == stage }?.1 == 1, "\(stage) did not finish")
+        }
+        #expect(log.events.allSatisfy { (0...1).contains($0.1) })
     }
 }
