@@ -99,13 +99,13 @@ public final class STFT: @unchecked Sendable {
                 if let src = s.baseAddress { (p.baseAddress! + padding).update(from: src, count: s.count) }
             }
         }
-        var real = [Double](repeating: 0, count: frames * fCount)
-        var imag = [Double](repeating: 0, count: frames * fCount)
         let ws = fft.makeWorkspace()
-        padded.withUnsafeBufferPointer { xp in
-            window.withUnsafeBufferPointer { w in
-                real.withUnsafeMutableBufferPointer { re in
-                    imag.withUnsafeMutableBufferPointer { im in
+        var imag = [Double]()
+        // Every element of both outputs is written exactly once below, so they start uninitialised.
+        let real = [Double](unsafeUninitializedCapacity: frames * fCount) { re, reCount in
+            imag = [Double](unsafeUninitializedCapacity: frames * fCount) { im, imCount in
+                padded.withUnsafeBufferPointer { xp in
+                    window.withUnsafeBufferPointer { w in
                         let time = ws.time, spec = ws.spectrum
                         for t in 0..<frames {
                             let frame = xp.baseAddress! + t * h
@@ -119,7 +119,9 @@ public final class STFT: @unchecked Sendable {
                         }
                     }
                 }
+                imCount = frames * fCount
             }
+            reCount = frames * fCount
         }
         return Spectrogram(frequencyCount: fCount, frameCount: frames, real: real, imag: imag)
     }
