@@ -1,5 +1,4 @@
 import CFFTW
-import Foundation
 
 /// A real-input discrete Fourier transform of fixed length n, computed by FFTW (double precision).
 ///
@@ -9,7 +8,7 @@ import Foundation
 /// parts of X[0] (and of X[n/2] for even n) are ignored by the inverse, as for any real signal.
 ///
 /// Plans are made with `FFTW_ESTIMATE` (bit-reproducible from run to run; `FFTW_MEASURE` is not), once
-/// per length for the whole process, under one global lock because FFTW's planner is not thread-safe.
+/// per length for the whole process, under `FFTWPlanner`'s global lock (FFTW's planner is not thread-safe).
 /// Execution uses the new-array interface on a caller-owned `Workspace`, which is thread-safe, so one
 /// `RealFFT` may be used from many tasks at once as long as each uses its own workspace.
 public final class RealFFT: @unchecked Sendable {
@@ -129,35 +128,5 @@ public final class RealFFT: @unchecked Sendable {
             }
         }
         return x
-    }
-}
-
-/// The process-wide FFTW plan cache. FFTW's planner (plan creation and destruction) is not thread-safe,
-/// so every plan in dirclust is made here, under `lock`; plans are kept for the life of the process
-/// (there are only a few distinct lengths). Any other code that needs an FFTW plan must use this lock.
-final class FFTWPlanCache: @unchecked Sendable {
-    struct Plans: @unchecked Sendable {
-        let forward: OpaquePointer
-        let inverse: OpaquePointer
-    }
-
-    static let shared = FFTWPlanCache()
-    /// The one lock around FFTW's planner.
-    let lock = NSLock()
-    private var cache: [Int: Plans] = [:]
-
-    func plans(size n: Int) -> Plans {
-        lock.lock()
-        defer { lock.unlock() }
-        if let p = cache[n] { return p }
-        // Planning arrays only fix the alignment: FFTW_ESTIMATE never reads or writes them.
-        let ws = RealFFT.Workspace(size: n)
-        let flags = UInt32(FFTW_ESTIMATE)
-        guard let forward = fftw_plan_dft_r2c_1d(Int32(n), ws.time, ws.fftwSpectrum, flags),
-              let inverse = fftw_plan_dft_c2r_1d(Int32(n), ws.fftwSpectrum, ws.time, flags)
-        else { fatalError("FFTW could not plan a real DFT of length \(n)") }
-        let p = Plans(forward: forward, inverse: inverse)
-        cache[n] = p
-        return p
     }
 }
