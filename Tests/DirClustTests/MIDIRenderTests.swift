@@ -93,6 +93,26 @@ import Testing
         #expect(AudioTestSupport.rms(trombone) > 1e-3)
     }
 
+    @Test func concurrentRendersEqualSequentialOnes() async throws {
+        let path = Self.folder + "/bwv86.6.mid"
+        let font = Self.testFont
+        func render(_ voice: ChoraleVoice) throws -> [Double] {
+            try renderMIDIPart(midiPath: path, track: voice.track, program: voice.defaultProgram, soundFont: font, sampleRate: 16000, offset: 1, seconds: 2)
+        }
+        let sequential = try ChoraleVoice.allCases.map(render)
+        let concurrent = try await withThrowingTaskGroup(of: (Int, [Double]).self) { group in
+            for round in 0..<2 {
+                for (i, voice) in ChoraleVoice.allCases.enumerated() {
+                    group.addTask { (4 * round + i, try render(voice)) }
+                }
+            }
+            var results = [[Double]](repeating: [], count: 8)
+            for try await (i, y) in group { results[i] = y }
+            return results
+        }
+        for i in 0..<8 { #expect(concurrent[i] == sequential[i % 4], "render \(i)") }
+    }
+
     @Test func firstOnsetIsAtTimeZeroAndScaleNotesStartOnTheirBeat() throws {
         // Scale note k starts at k · 2/3 s; between notes (gate 3/4 of a step) the piano's release decays.
         let y = try renderMIDIPart(midiPath: Self.folder + "/training/scales.mid", track: 1, program: 0,

@@ -47,8 +47,7 @@ public func renderMIDIPart(midiPath: String, track: Int, program: Int, soundFont
     let total = start + length
     let timing = file.tempoMap()
 
-    try SoundFontCache.shared.keepLoaded(soundFont)
-    let synth = try FluidSynthesizer(soundFont: soundFont, sampleRate: sampleRate)
+    let synth = try SoundFontCache.shared.makeSynthesizer(soundFont: soundFont, sampleRate: sampleRate)
     try synth.selectProgram(program)
     var left = [Float](repeating: 0, count: total)
     var right = [Float](repeating: 0, count: total)
@@ -69,7 +68,8 @@ public func renderMIDIPart(midiPath: String, track: Int, program: Int, soundFont
     return (start..<total).map { 0.5 * (Double(left[$0]) + Double(right[$0])) }
 }
 
-/// One libfluidsynth synthesizer with its settings, owning both C objects. Rendering uses MIDI channel 0.
+/// One libfluidsynth synthesizer with its settings, owning both C objects (created through
+/// `SoundFontCache`, deleted under its lock). Rendering uses MIDI channel 0.
 private final class FluidSynthesizer {
     private let settings: OpaquePointer
     private let synth: OpaquePointer
@@ -112,8 +112,10 @@ private final class FluidSynthesizer {
     }
 
     deinit {
-        delete_fluid_synth(synth)
-        delete_fluid_settings(settings)
+        SoundFontCache.shared.lock.withLock {
+            delete_fluid_synth(synth)
+            delete_fluid_settings(settings)
+        }
     }
 
     /// Puts GM program `program` (bank 0) of the loaded SoundFont on channel 0.
@@ -166,20 +168,22 @@ private final class FluidSynthesizer {
     }
 }
 
-/// Keeps one idle synthesizer per SoundFont alive for the life of the process. libfluidsynth shares the
-/// sample data of a SoundFont between synthesizers that have it loaded, so every fresh synthesizer after
-/// the first loads it from memory instead of re-reading the file (FluidR3 is 148 MB). The idle synths
-/// never render, so rendering stays a function of its arguments alone.
+/// Creates and destroys synthesizers under one lock, and keeps one idle synthesizer per SoundFont alive
+/// for the life of the process. libfluidsynth shares the sample data of a SoundFont between
+/// synthesizers that have it loaded, so every fresh synthesizer after the first loads it from memory
+/// instead of re-reading the file (FluidR3 is 148 MB). The idle synths never render, so rendering stays
+/// a function of its arguments alone. Rendering itself runs outside the lock, in parallel.
 private final class SoundFontCache: @unchecked Sendable {
     static let shared = SoundFontCache()
-    private let lock = NSLock()
+    let lock = NSLock()
     private var keepers: [String: FluidSynthesizer] = [:]
 
-    func keepLoaded(_ soundFont: SoundFont) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        if keepers[soundFont.path] == nil {
-            keepers[soundFont.path] = try FluidSynthesizer(soundFont: soundFont, sampleRate: 44100)
+    func makeSynthesizer(soundFont: SoundFont, sampleRate: Int) throws -> FluidSynthesizer {
+        try lock.withLock {
+            if keepers[soundFont.path] == nil {
+                keepers[soundFont.path] = try FluidSynthesizer(soundFont: soundFont, sampleRate: 44100)
+            }
+            return try FluidSynthesizer(soundFont: soundFont, sampleRate: sampleRate)
         }
     }
 }

@@ -36,8 +36,27 @@ public struct SoundFont: Sendable, Hashable, Codable {
         try container.encode(path)
     }
 
-    /// The file's SHA-256 as 64 hex digits (what `sha256sum` prints), for provenance.
+    /// The file's SHA-256 as 64 hex digits (what `sha256sum` prints), for provenance. Hashing FluidR3
+    /// (148 MB) takes about a second, so the result is remembered per (path, size, modification time).
     public func sha256() throws -> String {
-        try sha256Hex(ofFile: path)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let key = "\(path)|\(attributes?[.size] ?? "")|\(attributes?[.modificationDate] ?? "")"
+        if let known = soundFontDigests.withLock({ $0[key] }) { return known }
+        let digest = try sha256Hex(ofFile: path)
+        soundFontDigests.withLock { $0[key] = digest }
+        return digest
+    }
+}
+
+private let soundFontDigests = LockedDictionary()
+
+/// A `[String: String]` behind a lock.
+private final class LockedDictionary: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String: String] = [:]
+    func withLock<T>(_ body: (inout [String: String]) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&storage)
     }
 }
