@@ -19,7 +19,7 @@ import Testing
         return try! JSONDecoder().decode(Manifest.self, from: data)
     }()
     /// TimGM6mb renders ~2× faster than FluidR3 here, so the bulk checks use it; FluidR3 gets its own test.
-    static let testFont = try! SoundFont(path: SoundFont.timGM6mb)
+    static var testFont: SoundFont { get throws { try SoundFont(path: SoundFont.timGM6mb) } }
 
     @Test func committedChoralesHaveFourVoiceTracksAfterAConductor() throws {
         #expect(Self.manifest.pieces.count >= 6)
@@ -63,7 +63,7 @@ import Testing
         for piece in Self.manifest.pieces {
             for voice in piece.voices {
                 let y = try renderMIDIPart(midiPath: Self.folder + "/" + piece.file, track: voice.track,
-                                           program: programs[voice.track]!, soundFont: Self.testFont,
+                                           program: programs[voice.track]!, soundFont: try Self.testFont,
                                            sampleRate: 16000, offset: 0, seconds: 10)
                 #expect(y.count == 160_000)
                 // Sounding throughout: part RMS above −54 dBFS (measured −48…−40) and every 1 s window within
@@ -95,7 +95,7 @@ import Testing
 
     @Test func concurrentRendersEqualSequentialOnes() async throws {
         let path = Self.folder + "/bwv86.6.mid"
-        let font = Self.testFont
+        let font = try Self.testFont
         func render(_ voice: ChoraleVoice) throws -> [Double] {
             try renderMIDIPart(midiPath: path, track: voice.track, program: voice.defaultProgram, soundFont: font, sampleRate: 16000, offset: 1, seconds: 2)
         }
@@ -116,7 +116,7 @@ import Testing
     @Test func firstOnsetIsAtTimeZeroAndScaleNotesStartOnTheirBeat() throws {
         // Scale note k starts at k · 2/3 s; between notes (gate 3/4 of a step) the piano's release decays.
         let y = try renderMIDIPart(midiPath: Self.folder + "/training/scales.mid", track: 1, program: 0,
-                                   soundFont: Self.testFont, sampleRate: 8000, offset: 0, seconds: 4)
+                                   soundFont: try Self.testFont, sampleRate: 8000, offset: 0, seconds: 4)
         #expect(y[0..<64].contains { $0 != 0 })
         for k in 1..<6 {
             let onset = Int((Double(k) * 2 / 3 * 8000).rounded())
@@ -130,8 +130,8 @@ import Testing
         let scratch = try AudioTestSupport.scratchFolder("midi")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let good = Self.folder + "/bwv66.6.mid"
-        func render(_ path: String = good, track: Int = 1, program: Int = 73, font: SoundFont = Self.testFont, rate: Int = 16000) throws {
-            _ = try renderMIDIPart(midiPath: path, track: track, program: program, soundFont: font, sampleRate: rate, offset: 0, seconds: 0.1)
+        func render(_ path: String = good, track: Int = 1, program: Int = 73, font: SoundFont? = nil, rate: Int = 16000) throws {
+            _ = try renderMIDIPart(midiPath: path, track: track, program: program, soundFont: font ?? Self.testFont, sampleRate: rate, offset: 0, seconds: 0.1)
         }
         func message(_ body: () throws -> Void) -> String {
             do { try body(); return "no error" } catch let error as DirClustError { return error.message } catch { return "\(error)" }
@@ -154,8 +154,8 @@ import Testing
         #expect(message { try render(track: 5) } == "MIDI file '\(good)' has no track 5; it has tracks 0…4.")
         #expect(message { try render(track: 0) }.contains("track 0 has no notes"))
         #expect(message { try render(rate: 4000) }.contains("8000…96000"))
-        #expect(message { _ = try renderMIDIPart(midiPath: good, track: 1, program: 0, soundFont: Self.testFont, sampleRate: 8000, offset: -1, seconds: 1) }.contains("offset"))
-        #expect(message { _ = try renderMIDIPart(midiPath: good, track: 1, program: 0, soundFont: Self.testFont, sampleRate: 8000, offset: 0, seconds: .nan) }.contains("length"))
+        #expect(message { _ = try renderMIDIPart(midiPath: good, track: 1, program: 0, soundFont: try Self.testFont, sampleRate: 8000, offset: -1, seconds: 1) }.contains("offset"))
+        #expect(message { _ = try renderMIDIPart(midiPath: good, track: 1, program: 0, soundFont: try Self.testFont, sampleRate: 8000, offset: 0, seconds: .nan) }.contains("length"))
 
         #expect(message { _ = try SoundFont(path: scratch + "/missing.sf2") }.contains("does not exist"))
         try writeWAV(AudioBuffer(sampleRate: 8000, channels: [[0, 0.1]]), to: scratch + "/fake.sf2")
