@@ -1,4 +1,93 @@
 import DirClust
+import Foundation
 
-/// Placeholder: filled by the owner of this area.
-func benchClustering() throws {}
+/// Clusterer throughput: EM (Lloyd) iterations per second of each method on N = 200 000 directions, K = 8,
+/// from one explicit start, a fixed number of iterations (tolerance 0), best of 3; then scikit-learn's
+/// GaussianMixture from the same start on the same data, timed in the same run by
+/// `scripts/bench_sklearn_gmm.py` (skipped, with a note, when python3 or scikit-learn is missing).
+func benchClustering() throws {
+    let n = 200_000, k = 8, iterations = 20
+    // Eight panned sources with Student-t spread (ν = 4) around their directions, clipped to [0, π/2].
+    var rng = SeededRandom(seed: 2024)
+    let centres = (0..<k).map { 0.12 + 1.33 * Double($0) / Double(k - 1) }
+    let x = (0..<n).map { i -> Double in
+        let chi2 = (0..<4).reduce(0.0) { s, _ in let g = rng.gaussian(); return s + g * g }
+        let t = rng.gaussian() / (chi2 / 4).squareRoot()
+        return min(max(centres[i % k] + 0.04 * t, 0), Double.pi / 2)
+    }
+    let sigmas = [Double](repeating: 0.06, count: k), weights = [Double](repeating: 1.0 / Double(k), count: k)
+    let start = ClusteringInitialization.parameters(means: centres.map { $0 + 0.02 }, scales: sigmas, mixtureWeights: weights)
+
+    print("clustering  N = \(n), K = \(k), \(iterations) iterations from one start (best of 3)")
+    var gmmSecondsPerIteration = Double.nan
+    for method in ClusteringMethod.allCases {
+        let options = ClusteringOptions(componentCount: k, maxIterations: iterations, tolerance: 0, initialization: start)
+        let clusterer = makeClusterer(method, options: options)
+        var fit: ClusterFit?
+        let seconds = try clusteringBestOf3 { fit = try clusterer.fit(x, weights: nil) }
+        let perIteration = seconds / Double(max(fit!.iterations, 1))
+        if method == .gmm { gmmSecondsPerIteration = perIteration }
+        print("clustering  \(method.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) "
+            + "\(String(format: "%8.1f", 1 / perIteration)) it/s  (\(String(format: "%.2f", perIteration * 1000)) ms/it, "
+            + "\(fit!.iterations) it)")
+    }
+    if let sklearn = sklearnSecondsPerIteration(x, start: start, iterations: iterations) {
+        print("clustering  sklearn GaussianMixture \(String(format: "%8.1f", 1 / sklearn)) it/s  "
+            + "(\(String(format: "%.2f", sklearn * 1000)) ms/it) → dirclust GMM is "
+            + "\(String(format: "%.1f", sklearn / gmmSecondsPerIteration))× faster per iteration")
+    }
+}
+
+/// Best wall-clock seconds of three runs.
+private func clusteringBestOf3(_ body: () throws -> Void) rethrows -> Double {
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let t0 = Date()
+        try body()
+        best = min(best, Date().timeIntervalSince(t0))
+    }
+    return best
+}
+
+/// scikit-learn's seconds per GaussianMixture iteration on the same data and start, or nil (with a note)
+/// when python3, scikit-learn or the script is unavailable.
+private func sklearnSecondsPerIteration(_ x: [Double], start: ClusteringInitialization, iterations: Int) -> Double? {
+    guard case let .parameters(means, sigmas, weights, _) = start else { return nil }
+    let candidates = [
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/bench_sklearn_gmm.py"),
+        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("scripts/bench_sklearn_gmm.py"),
+    ]
+    guard let script = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+        print("clustering  sklearn ratio skipped: scripts/bench_sklearn_gmm.py not found")
+        return nil
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dirclust-bench-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let data = directory.appendingPathComponent("x.f64"), startFile = directory.appendingPathComponent("start.json")
+        try x.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: data)  // little-endian on every supported host
+        let startJSON: [String: Any] = ["means": means, "sigmas": sigmas, "weights": weights, "iterations": iterations]
+        try JSONSerialization.data(withJSONObject: startJSON).write(to: startFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, data.path, startFile.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let reply = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any],
+              let seconds = (object["secondsPerIteration"] as? NSNumber)?.doubleValue, seconds > 0
+        else {
+            print("clustering  sklearn ratio skipped: python3 with scikit-learn not available (exit \(process.terminationStatus))")
+            return nil
+        }
+        return seconds
+    } catch {
+        print("clustering  sklearn ratio skipped: \(error)")
+        return nil
+    }
+}

@@ -10,6 +10,10 @@ import RealModule
 /// π_k = N_k / Σ_n w_n and θ_k ← family.updateComponent(θ_k, v_·k). So trace[t] is the weighted
 /// log-likelihood after t M-steps and `trace.last` belongs to the returned parameters. A component whose
 /// N_k falls below 10⁻¹⁴ Σ w keeps its parameters (its M-step is undefined) and π_k = N_k / Σ w.
+///
+/// The M-step of component k sees only the points with v_nk > 0, packed into contiguous scratch: every
+/// M-step sum is Σ_n v_nk f(x_n), so dropping exact zeros changes nothing, and well-separated components
+/// (most r_nk = 0, see `expectation`) make the families' multi-pass M-steps much cheaper.
 struct EMDriver<Family: MixtureFamily> {
     var family: Family
     let options: ClusteringOptions
@@ -54,6 +58,7 @@ struct EMDriver<Family: MixtureFamily> {
         var iterations = 0, converged = false
         var resp = [Double](repeating: 0, count: n * kCount)
         var workspace = EStepWorkspace()
+        var activeX = [Double](repeating: 0, count: n), activeV = activeX
 
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
@@ -73,12 +78,26 @@ struct EMDriver<Family: MixtureFamily> {
                         if iterations == options.maxIterations { break }
                         // M-step.
                         for k in 0..<kCount {
-                            let vk = UnsafeBufferPointer(start: rp.baseAddress! + k * n, count: n)
-                            var nk = 0.0
-                            for v in vk { nk += v }
+                            let vk = rp.baseAddress! + k * n
+                            var nk = 0.0, active = 0
+                            activeX.withUnsafeMutableBufferPointer { ax in
+                                activeV.withUnsafeMutableBufferPointer { av in
+                                    for i in 0..<n where vk[i] > 0 {
+                                        ax[active] = xp[i]
+                                        av[active] = vk[i]
+                                        nk += vk[i]
+                                        active += 1
+                                    }
+                                }
+                            }
                             mixtureWeights[k] = nk / totalWeight
                             if nk > 1e-14 * totalWeight {
-                                components[k] = family.updateComponent(components[k], x: xp, v: vk, total: nk)
+                                components[k] = activeX.withUnsafeBufferPointer { ax in
+                                    activeV.withUnsafeBufferPointer { av in
+                                        family.updateComponent(components[k], x: UnsafeBufferPointer(rebasing: ax[0..<active]),
+                                                               v: UnsafeBufferPointer(rebasing: av[0..<active]), total: nk)
+                                    }
+                                }
                             }
                         }
                         let sum = mixtureWeights.reduce(0, +)
@@ -103,7 +122,9 @@ struct EStepWorkspace {
 
 /// The E-step: writes v_nk = w_n r_nk into `responsibilities` (component-major, v[k·N + n]; weights nil =
 /// all 1, giving r_nk) and returns L = Σ_n w_n log Σ_k π_k p(x_n | θ_k). Works in blocks of 256 points so
-/// the K log-density rows of a block stay in cache; one `exp` per (n, k) and one `log` per n.
+/// the K log-density rows of a block stay in cache; one `exp` per (n, k) and one `log` per n, except that a
+/// term with ℓ_nk − max_j ℓ_nj < −54 ln 2 is set to 0 without calling `exp`: it is below half an ulp of the
+/// row sum (≥ 1), so the sum and L are bitwise unchanged and only an r_nk < 2⁻⁵⁴ becomes exactly 0.
 ///
 /// A row whose every ℓ_nk is −∞ or NaN (only possible for x far outside the data, or NaN x, in
 /// `ClusterFit.posteriors`) gets a one-hot row on the component nearest in units of its scale (component 0
@@ -131,7 +152,8 @@ func expectation<F: MixtureFamily>(
                 for k in 0..<kCount {
                     let row = resp + k * n + start
                     for i in 0..<len {
-                        let e = Double.exp(row[i] - m[i])
+                        let d = row[i] - m[i]
+                        let e = d < negligibleLogRatio ? 0 : Double.exp(d)
                         row[i] = e
                         s[i] += e
                     }
@@ -157,6 +179,9 @@ func expectation<F: MixtureFamily>(
     }
     return logLikelihood
 }
+
+/// −54 ln 2: exp of anything below is under half an ulp of 1.
+private let negligibleLogRatio = -54 * 0.6931471805599453
 
 /// The component with the smallest |x − μ_k| / scale_k (0 when x is NaN).
 func nearestComponent(_ x: Double, _ components: [MixtureComponent]) -> Int {

@@ -33,8 +33,6 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     let bounds: ClosedRange<Double>
     /// ln|x_n − μ| of the current component (−∞ where x_n = μ), reused scratch.
     private var logDistance: [Double] = []
-    /// The data sorted, built on first use (candidate locations for β ≤ 1).
-    private var sortedX: [Double] = []
 
     init(minimumScale: Double, fixedShape: Double?, bounds: ClosedRange<Double>) {
         self.minimumScale = minimumScale
@@ -90,7 +88,12 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         return s
     }
 
-    /// Lowers S(μ) = Σ v |x − μ|^β (≤ 3 steps, each accepted only if S falls, halving it up to 8 times):
+    /// Steps per M-step of the location and shape searches: EM only needs each M-step to improve, and
+    /// the E-step's cost is of the same order as one step, so more inner steps buy little.
+    static let locationSteps = 2, shapeSteps = 2
+
+    /// Lowers S(μ) = Σ v |x − μ|^β (`locationSteps` steps, each accepted only if S falls, halving it up to
+    /// 8 times):
     /// - β > 2: Newton, μ ← μ + Σ v d|d|^{β−2} / ((β − 1) Σ v |d|^{β−2}), d = x − μ (S is smooth and convex);
     /// - β ≤ 2: IRLS on the smoothed objective Σ v (d² + ε²)^{β/2}, ε = 10⁻³ α:
     ///   μ ← Σ v ω x / Σ v ω with ω = (d² + ε²)^{(β−2)/2} (plain Newton fails where S is not smooth);
@@ -101,7 +104,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         var μ = μ0
         var s = Self.locationObjective(μ, shape: β, x: x, v: v)
         let ε2 = 1e-6 * α * α
-        for _ in 0..<3 {
+        for _ in 0..<Self.locationSteps {
             var numerator = 0.0, denominator = 0.0
             if β > 2 {
                 for i in 0..<x.count {
@@ -126,13 +129,14 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 step *= 0.5
             }
             if β <= 1 {
-                if sortedX.count != x.count { sortedX = Array(x).sorted() }
                 let target = μ + step
-                var low = 0, high = sortedX.count  // first index with sortedX[i] ≥ target
-                while low < high { let mid = (low + high) / 2; if sortedX[mid] < target { low = mid + 1 } else { high = mid } }
-                for j in [low - 1, low] where j >= 0 && j < sortedX.count && sortedX[j] != μ {
-                    let candidate = Self.locationObjective(sortedX[j], shape: β, x: x, v: v)
-                    if candidate < s { μ = sortedX[j]; s = candidate }
+                var below = -Double.infinity, above = Double.infinity
+                for i in 0..<x.count {
+                    if x[i] < target { below = max(below, x[i]) } else { above = min(above, x[i]) }
+                }
+                for point in [below, above] where point.isFinite && point != μ {
+                    let candidate = Self.locationObjective(point, shape: β, x: x, v: v)
+                    if candidate < s { μ = point; s = candidate }
                 }
             }
             if !(previous - s > 1e-13 * previous) { break }
@@ -144,13 +148,13 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     ///   q(β) = log β − log Γ(1/β) − 1/β − (1/β) log(β S/N_k),  S = Σ v |x − μ|^β,
     ///   q′(β) = 1/β + ψ(1/β)/β² + log(β S/N_k)/β² − S′/(β S),  S′ = Σ v |x − μ|^β ln|x − μ|.
     /// A Newton step −q′/q″ where q is concave (else a step of β/4 uphill), limited to ±β/2 and to
-    /// `bounds`, halved until q increases (≤ 8 times); at most 4 steps.
+    /// `bounds`, halved until q increases (≤ 8 times); `shapeSteps` steps.
     func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> Double {
         logDistance.withUnsafeBufferPointer { ℓ in
             var β = β0
             guard var current = ShapeProfile(β, logDistance: ℓ, v: v, total: total, minimumScale: minimumScale)
             else { return β0 }
-            for _ in 0..<4 {
+            for _ in 0..<Self.shapeSteps {
                 var step = current.curvature < 0 ? -current.slope / current.curvature : (current.slope > 0 ? 0.25 : -0.25) * β
                 step = min(max(step, -0.5 * β), 0.5 * β)
                 step = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β
