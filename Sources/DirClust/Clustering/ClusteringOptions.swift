@@ -12,9 +12,11 @@ public enum ClusteringMethod: String, CaseIterable, Codable, Sendable {
 /// Where a mixture's EM starts. Every mixture starts from the same seeded weighted k-means by default, so
 /// that methods compared on one data set differ only in their model, never in their start.
 public enum ClusteringInitialization: Sendable, Equatable {
-    /// k-means++ seeding from `ClusteringOptions.seed`, then weighted Lloyd to convergence (default).
+    /// k-means++ seeding from `ClusteringOptions.seed`, then weighted Lloyd to convergence (at most
+    /// max(`maxIterations`, 100) updates) (default).
     case kmeans
-    /// k-means++ seeding only (no Lloyd iterations): a cheaper, more random start.
+    /// k-means++ seeding only (no Lloyd iterations): a cheaper, more random start for the mixtures
+    /// (`KMeans` itself always runs Lloyd from the seeding).
     case kmeansPlusPlus
     /// Explicit initial parameters, K of each: means (rad), scales (σ for GMM, α otherwise; k-means uses the
     /// means only), mixture weights (normalised to sum 1) and optionally shapes (tMM ν, GGMM β; nil = the
