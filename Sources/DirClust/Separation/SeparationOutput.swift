@@ -143,11 +143,11 @@ public func separateStereoFile(input: String, outputFolder: String, options: Sep
     let staging = try destination.makeStaging()
     do {
         let scratch = names.indices.map { staging + "/.cluster-\($0 + 1).f32" }
-        var files = try scratch.map { try ScratchFile(writing: $0) }
+        let files = try scratch.map { try ScratchFile(writing: $0) }
         try resynthesiseClusters(audio!, analysis: analysis, blockFrames: blockFrames, progress: progress) { k, samples in
             try files[k].append(samples)
         }
-        for k in files.indices { try files[k].close() }
+        for file in files { try file.close() }
         let sampleRate = audio!.sampleRate, length = audio!.frameCount
         audio = nil  // the mix is no longer needed: free it before the clusters are read back
 
@@ -244,7 +244,8 @@ struct OutputFolder {
 }
 
 /// A float32 scratch file holding one cluster's stereo samples, interleaved (L, R), appended block by block.
-struct ScratchFile {
+/// Closed by `close()`, or when released (after an error).
+final class ScratchFile {
     private var file: UnsafeMutablePointer<FILE>?
     let path: String
 
@@ -256,7 +257,9 @@ struct ScratchFile {
         file = f
     }
 
-    mutating func append(_ audio: AudioBuffer) throws {
+    deinit { if let f = file { fclose(f) } }
+
+    func append(_ audio: AudioBuffer) throws {
         let n = audio.frameCount
         var interleaved = [Float](repeating: 0, count: 2 * n)
         for c in 0..<2 {
@@ -270,7 +273,7 @@ struct ScratchFile {
         }
     }
 
-    mutating func close() throws {
+    func close() throws {
         guard let f = file else { return }
         file = nil
         guard fclose(f) == 0 else { throw DirClustError("cannot finish scratch file '\(path)' (errno \(errno)).") }
