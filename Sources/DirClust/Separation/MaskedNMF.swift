@@ -32,17 +32,21 @@ struct MaskedNMFFit {
 /// are scaled to unit L2 norm and their activations by the inverse (WH unchanged). All-zero observed
 /// data (or no observed bin) gives H = 0 and the objective trace `[0]`.
 ///
-/// Layouts: X and B frame-major (`t * F + f`), as `Spectrogram`. `initialBases` holds the first
-/// `fixedCount` columns (kept fixed); the remaining `componentCount − fixedCount` columns are drawn
-/// from the seed. Single-threaded; all buffers are allocated once and the loops are axpy kernels over
+/// Layouts: X and B frame-major (`t * F + f`), as `Spectrogram`. `fixedBases` holds the first
+/// `fixedCount` columns (kept fixed); the remaining `componentCount − fixedCount` columns and H are
+/// drawn from the seed (uniform in [0.1, 1), free columns normalised, H scaled so that the initial
+/// model has the observed data's mean), or taken from `start` as given (free bases basis-major,
+/// activations frame-major) — the golden-vector tests use that to compare single updates. Single-threaded; all buffers are allocated once and the loops are axpy kernels over
 /// contiguous memory.
 func fitMaskedNMF(data x: [Double], weights b: [Double], frequencyCount F: Int, frameCount T: Int,
                   fixedBases: [Double], fixedCount: Int, componentCount K: Int, iterations: Int,
-                  divergence: NMFDivergence, seed: UInt64) -> MaskedNMFFit {
+                  divergence: NMFDivergence, seed: UInt64,
+                  start: (freeBases: [Double], activations: [Double])? = nil) -> MaskedNMFFit {
     precondition(x.count == F * T && b.count == F * T && fixedBases.count == fixedCount * F)
     precondition(0 <= fixedCount && fixedCount <= K && F > 0)
+    precondition(start == nil || (start!.freeBases.count == (K - fixedCount) * F && start!.activations.count == T * K))
     let workspace = MaskedNMFWorkspace(F: F, T: T, K: K, fixedCount: fixedCount, beta: divergence.beta)
-    return workspace.fit(x: x, b: b, fixedBases: fixedBases, iterations: iterations, seed: seed)
+    return workspace.fit(x: x, b: b, fixedBases: fixedBases, iterations: iterations, seed: seed, start: start)
 }
 
 /// The Févotte–Idier exponent γ(β) that makes the multiplicative update a majorisation–minimisation step.
@@ -102,15 +106,19 @@ private final class MaskedNMFWorkspace {
     }
 
     func fit(x data: [Double], b weights: [Double], fixedBases: [Double], iterations: Int,
-             seed: UInt64) -> MaskedNMFFit {
+             seed: UInt64, start: (freeBases: [Double], activations: [Double])?) -> MaskedNMFFit {
         let bins = F * T
         var observedSum = 0.0, weightSum = 0.0
         for i in 0..<bins { observedSum += weights[i] * data[i]; weightSum += weights[i] }
         for i in 0..<fixedBases.count { w[i] = fixedBases[i] }
         var random = SeededRandom(seed: seed, stream: 0x4E4D46)  // "NMF"
-        for k in fixedCount..<K {
-            for f in 0..<F { w[k * F + f] = 0.1 + 0.9 * random.uniform() }
-            normaliseFreeColumn(k, rescaleActivations: false)
+        if let start {
+            for i in 0..<start.freeBases.count { w[fixedCount * F + i] = start.freeBases[i] }
+        } else {
+            for k in fixedCount..<K {
+                for f in 0..<F { w[k * F + f] = 0.1 + 0.9 * random.uniform() }
+                normaliseFreeColumn(k, rescaleActivations: false)
+            }
         }
         transposeBases()
         guard observedSum > 0, weightSum > 0 else {
@@ -126,15 +134,20 @@ private final class MaskedNMFWorkspace {
             b[i] = weights[i]
             if kind == .general { xPowBeta[i] = Double.pow(x[i], beta) }
         }
-        for i in 0..<(T * K) { h[i] = 0.1 + 0.9 * random.uniform() }
-        // Scale H so that the initial model has the observed data's weighted mean.
-        refreshModel(fixed: true, free: true)
-        var modelSum = 0.0
-        for i in 0..<bins { modelSum += b[i] * (model[i] - eps) }
-        if modelSum > 0 {
-            let s = observedSum / modelSum
-            for i in 0..<(T * K) { h[i] *= s }
+        if let start {
+            for i in 0..<(T * K) { h[i] = start.activations[i] }
             refreshModel(fixed: true, free: true)
+        } else {
+            for i in 0..<(T * K) { h[i] = 0.1 + 0.9 * random.uniform() }
+            // Scale H so that the initial model has the observed data's weighted mean.
+            refreshModel(fixed: true, free: true)
+            var modelSum = 0.0
+            for i in 0..<bins { modelSum += b[i] * (model[i] - eps) }
+            if modelSum > 0 {
+                let s = observedSum / modelSum
+                for i in 0..<(T * K) { h[i] *= s }
+                refreshModel(fixed: true, free: true)
+            }
         }
 
         var objective: [Double] = []
