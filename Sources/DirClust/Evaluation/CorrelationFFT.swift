@@ -1,59 +1,38 @@
 import CFFTW
 import Foundation
 
-/// A pair of FFTW plans (real → half-complex forward, half-complex → real inverse) of one size.
-///
-/// Plans are created once per size under a global lock (the FFTW planner is not thread-safe) with
-/// `FFTW_ESTIMATE`, which is bit-reproducible from run to run, and never destroyed. Execution uses FFTW's
-/// new-array interface on buffers from `fftw_alloc_real`, so one plan serves every thread at once.
-/// Private to BSS Eval for now; it is meant to merge with the STFT's plan cache later.
+/// A pair of FFTW plans (real → half-complex forward, half-complex → real inverse) of one size, taken
+/// from the process-wide `FFTWPlanCache` that the STFT uses too: one planner lock for the whole process
+/// (the FFTW planner is not thread-safe), `FFTW_ESTIMATE` (bit-reproducible run to run), never destroyed.
+/// Execution uses FFTW's new-array interface on buffers from `fftw_alloc_real`, so one plan serves every
+/// thread at once.
 struct CorrelationFFTPlan: @unchecked Sendable {
     let size: Int
-    private let forwardPlan: OpaquePointer
-    private let inversePlan: OpaquePointer
+    private let plans: FFTWPlanCache.Plans
 
     /// The plans for transforms of `size` points (even), created on first use.
-    static func forSize(_ size: Int) -> CorrelationFFTPlan { CorrelationFFTPlanCache.shared.plan(size: size) }
+    static func forSize(_ size: Int) -> CorrelationFFTPlan {
+        CorrelationFFTPlan(size: size, plans: FFTWPlanCache.shared.plans(size: size))
+    }
 
-    fileprivate init(size: Int) {
+    private init(size: Int, plans: FFTWPlanCache.Plans) {
         self.size = size
-        let input = fftw_alloc_real(size)!
-        let spectrum = fftw_alloc_complex(size / 2 + 1)!
-        forwardPlan = fftw_plan_dft_r2c_1d(Int32(size), input, spectrum, UInt32(FFTW_ESTIMATE))!
-        inversePlan = fftw_plan_dft_c2r_1d(Int32(size), spectrum, input, UInt32(FFTW_ESTIMATE))!
-        fftw_free(input)
-        fftw_free(spectrum)
+        self.plans = plans
     }
 
     /// X[f] = Σ_n x[n] e^{−2πi fn/size}, f = 0…size/2, written interleaved (re, im) into `spectrum`
     /// (size + 2 doubles). Both buffers must come from `fftw_alloc_real`.
     func forward(_ signal: UnsafeMutablePointer<Double>, _ spectrum: UnsafeMutablePointer<Double>) {
         spectrum.withMemoryRebound(to: fftw_complex.self, capacity: size / 2 + 1) {
-            fftw_execute_dft_r2c(forwardPlan, signal, $0)
+            fftw_execute_dft_r2c(plans.forward, signal, $0)
         }
     }
 
     /// x[n] = Σ_f X[f] e^{+2πi fn/size} (unnormalised: the caller divides by `size`). Destroys `spectrum`.
     func inverse(_ spectrum: UnsafeMutablePointer<Double>, _ signal: UnsafeMutablePointer<Double>) {
         spectrum.withMemoryRebound(to: fftw_complex.self, capacity: size / 2 + 1) {
-            fftw_execute_dft_c2r(inversePlan, $0, signal)
+            fftw_execute_dft_c2r(plans.inverse, $0, signal)
         }
-    }
-}
-
-/// The process-wide cache of `CorrelationFFTPlan`s, guarded by one lock.
-private final class CorrelationFFTPlanCache: @unchecked Sendable {
-    static let shared = CorrelationFFTPlanCache()
-    private let lock = NSLock()
-    private var plans: [Int: CorrelationFFTPlan] = [:]
-
-    func plan(size: Int) -> CorrelationFFTPlan {
-        lock.lock()
-        defer { lock.unlock() }
-        if let plan = plans[size] { return plan }
-        let plan = CorrelationFFTPlan(size: size)
-        plans[size] = plan
-        return plan
     }
 }
 
