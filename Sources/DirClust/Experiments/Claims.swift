@@ -1,0 +1,82 @@
+import Foundation
+
+/// The paper's qualitative claims, each checked against a run's summary rows.
+public enum Claims {
+    public enum Verdict: String, Sendable { case reproduced = "reproduced", partly = "partly reproduced", not = "not reproduced" }
+
+    public struct Claim: Sendable {
+        public var statement: String
+        public var verdict: Verdict
+        public var evidence: String
+    }
+
+    public static let clusterers = ["kmeans", "gmm", "cauchy", "tmm", "ggmm"]
+
+    public static func check(_ rows: [SummaryRow]) -> [Claim] {
+        var claims: [Claim] = []
+        for layout in Summary.orderedUnique(rows.map(\.layout)) {
+            let clustering = rows.filter { $0.layout == layout && $0.stage == "clustering" && clusterers.contains($0.method) }
+            if !clustering.isEmpty { claims.append(band(clustering, layout: layout)) }
+            if let c = heavyTailsBeatKMeans(clustering, layout: layout) { claims.append(c) }
+            let hybrid = rows.filter { $0.layout == layout && $0.stage == "hybrid" }
+            if !hybrid.isEmpty, let c = hybridImproves(clustering, hybrid, layout: layout) { claims.append(c) }
+        }
+        return claims
+    }
+
+    /// "The clustering output's SDR lies roughly in 2–5 dB": reproduced if every clusterer cell mean lies
+    /// in 1.5–5.5 dB, partly if at least half lie in 2–5 dB.
+    static func band(_ cells: [SummaryRow], layout: String) -> Claim {
+        let means = cells.map(\.sdr.mean)
+        let inBand = means.filter { (2...5).contains($0) }.count
+        let verdict: Verdict = means.allSatisfy { (1.5...5.5).contains($0) } ? .reproduced
+            : (2 * inBand >= means.count ? .partly : .not)
+        return Claim(statement: "Layout `\(layout)`: the clustering output's SDR lies roughly in the paper's 2–5 dB band.",
+                     verdict: verdict,
+                     evidence: String(format: "Cell means range %.2f … %.2f dB; %d of %d cells lie in 2–5 dB.",
+                                      means.min() ?? 0, means.max() ?? 0, inBand, means.count))
+    }
+
+    /// "tMM / GGMM beat k-means under certain conditions": reproduced if in at least one cell
+    /// (condition × angle × settings) the better of tMM and GGMM has a higher mean SDR than k-means.
+    static func heavyTailsBeatKMeans(_ cells: [SummaryRow], layout: String) -> Claim? {
+        func cellKey(_ r: SummaryRow) -> String { [r.condition, r.snrDb, r.angleDeg, r.K, r.weighting, r.selection, r.mask].joined(separator: "|") }
+        var wins: [String] = [], total = 0
+        for k in Summary.orderedUnique(cells.map(cellKey)) {
+            let c = cells.filter { cellKey($0) == k }
+            guard let km = c.first(where: { $0.method == "kmeans" }) else { continue }
+            let proposed = c.filter { $0.method == "tmm" || $0.method == "ggmm" }
+            guard let best = proposed.max(by: { $0.sdr.mean < $1.sdr.mean }) else { continue }
+            total += 1
+            if best.sdr.mean > km.sdr.mean {
+                wins.append("\(best.condition) θ=\(best.angleDeg)°: \(best.method) " + String(format: "%+.2f dB", best.sdr.mean - km.sdr.mean))
+            }
+        }
+        guard total > 0 else { return nil }
+        return Claim(statement: "Layout `\(layout)`: tMM or GGMM beats k-means under certain conditions.",
+                     verdict: wins.isEmpty ? .not : .reproduced,
+                     evidence: wins.isEmpty ? "k-means is at least as good in all \(total) cells."
+                         : "Better in \(wins.count) of \(total) cells (\(wins.joined(separator: "; "))).")
+    }
+
+    /// "The NMF stage improves on the clustering output" (Kitamura et al.): per method, the mean over cells of
+    /// hybrid − clustering SDR; reproduced if positive for every method, partly if for some.
+    static func hybridImproves(_ clustering: [SummaryRow], _ hybrid: [SummaryRow], layout: String) -> Claim? {
+        var gains: [(String, Double)] = []
+        for method in clusterers {
+            var diffs: [Double] = []
+            for h in hybrid where h.method == method {
+                if let c = clustering.first(where: { $0.method == method && $0.condition == h.condition && $0.snrDb == h.snrDb
+                    && $0.angleDeg == h.angleDeg && $0.K == h.K && $0.weighting == h.weighting && $0.selection == h.selection && $0.mask == h.mask }) {
+                    diffs.append(h.sdr.mean - c.sdr.mean)
+                }
+            }
+            if !diffs.isEmpty { gains.append((method, diffs.reduce(0, +) / Double(diffs.count))) }
+        }
+        guard !gains.isEmpty else { return nil }
+        let positive = gains.filter { $0.1 > 0 }.count
+        return Claim(statement: "Layout `\(layout)`: the supervised-NMF stage improves SDR over the clustering output for each method.",
+                     verdict: positive == gains.count ? .reproduced : (positive > 0 ? .partly : .not),
+                     evidence: "Mean gain: " + gains.map { "\($0.0) " + String(format: "%+.2f dB", $0.1) }.joined(separator: ", ") + ".")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// Mean, standard deviation and count of one metric over a group of trials.
+public struct MeanStd: Sendable, Equatable {
+    public var mean: Double
+    /// Sample standard deviation (n − 1 in the denominator); 0 when n = 1.
+    public var std: Double
+    public var n: Int
+
+    /// mean = Σx/n, std = √(Σ(x − mean)²/(n − 1)).
+    public init(_ xs: [Double]) {
+        n = xs.count
+        mean = n == 0 ? 0 : xs.reduce(0, +) / Double(n)
+        let m = mean
+        std = n < 2 ? 0 : (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot()
+    }
+}
+
+/// One row of `summary.csv`: trials grouped by everything but the piece and the seed.
+public struct SummaryRow: Sendable, Equatable {
+    public var layout, condition, snrDb, angleDeg, K, method, stage, weighting, selection, mask: String
+    public var sdr, sir, sar: MeanStd
+
+    /// The grouping key as a TrialKey with the piece, scene id and seed blanked (so it sorts like trials).
+    var key: TrialKey {
+        TrialKey(scene: .init(sceneID: "", piece: "", layout: layout, angleDeg: angleDeg, condition: condition, snrDb: snrDb),
+                 K: K, method: method, stage: stage, weighting: weighting, selection: selection, mask: mask, seed: "")
+    }
+}
+
+/// Grouping, tables and the paper's claims checked against a run's trials.
+public enum Summary {
+    /// Groups trials by (layout, condition, SNR, angle, K, method, stage, weighting, selection, mask) and
+    /// reduces SDR/SIR/SAR to mean ± std over pieces and seeds. Rows in trial-key order.
+    public static func rows(_ records: [TrialRecord]) -> [SummaryRow] {
+        var groups: [TrialKey: [TrialRecord]] = [:]
+        for r in records {
+            var k = r.key
+            k.scene.sceneID = ""; k.scene.piece = ""; k.seed = ""
+            groups[k, default: []].append(r)
+        }
+        return groups.keys.sorted().map { k in
+            let g = groups[k]!
+            return SummaryRow(layout: k.scene.layout, condition: k.scene.condition, snrDb: k.scene.snrDb,
+                              angleDeg: k.scene.angleDeg, K: k.K, method: k.method, stage: k.stage,
+                              weighting: k.weighting, selection: k.selection, mask: k.mask,
+                              sdr: MeanStd(g.map(\.sdr)), sir: MeanStd(g.map(\.sir)), sar: MeanStd(g.map(\.sar)))
+        }
+    }
+
+    public static func csv(_ rows: [SummaryRow]) -> String {
+        let header = "layout,condition,snr_db,angle_deg,K,method,stage,weighting,selection,mask,n,sdr_mean,sdr_std,sir_mean,sir_std,sar_mean,sar_std"
+        let lines = rows.map { r in
+            ([r.layout, r.condition, r.snrDb, r.angleDeg, r.K, r.method, r.stage, r.weighting, r.selection, r.mask,
+              String(r.sdr.n)] + [r.sdr, r.sir, r.sar].flatMap { [TrialTable.fixed($0.mean), TrialTable.fixed($0.std)] })
+                .joined(separator: ",")
+        }
+        return ([header] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// The settings that vary inside one panel table (K, weighting, selection, mask): one table each.
+    struct Variant: Hashable, Comparable {
+        var K, weighting, selection, mask: String
+        static func < (a: Self, b: Self) -> Bool {
+            lexicographicLess([compareNumeric(a.K, b.K), compareText(a.weighting, b.weighting),
+                               compareText(a.selection, b.selection), compareText(a.mask, b.mask)])
+        }
+        var label: String {
+            [K.isEmpty ? nil : "K = \(K)", weighting.isEmpty ? nil : "weighting \(weighting)",
+             selection.isEmpty ? nil : "selection \(selection)", mask.isEmpty ? nil : "\(mask) mask"]
+                .compactMap { $0 }.joined(separator: ", ")
+        }
+    }
+
+    /// A column of the paper-style table: condition (with SNR when noisy) × angle.
+    struct Column: Hashable, Comparable {
+        var condition, snrDb, angleDeg: String
+        static func < (a: Self, b: Self) -> Bool {
+            lexicographicLess([compareText(a.condition, b.condition), compareNumeric(a.snrDb, b.snrDb),
+                               compareNumeric(a.angleDeg, b.angleDeg)])
+        }
+        var label: String { "\(condition)\(snrDb.isEmpty ? "" : " \(snrDb) dB") θ=\(angleDeg)°" }
+    }
+
+    /// `summary.md`: per layout and stage, a table methods × (condition × angle) of SDR mean ± std (n),
+    /// laid out like the paper's two panels, then the paper's claims marked reproduced or not.
+    public static func markdown(_ records: [TrialRecord], config: ExperimentConfig) -> String {
+        let rows = rows(records)
+        var md = "# \(config.name): SDR summary\n\n"
+        md += "SDR / SIR / SAR in dB (BSS Eval v3, metric `\(config.metric)`), mean ± sample std over pieces and seeds; "
+        md += "n = number of trials per cell. `mixture` = the unprocessed mixture (lower bound), `ibm` = the ideal binary mask (upper bound).\n"
+        md += "Config hash `\(config.hash.prefix(12))`; \(Set(records.map(\.key.scene.piece)).count) pieces, \(records.count) trials.\n\n"
+        let layouts = orderedUnique(rows.map(\.layout))
+        let baselines = rows.filter { $0.stage == "baseline" }
+        for layout in layouts {
+            for stage in orderedUnique(rows.filter { $0.layout == layout && $0.stage != "baseline" }.map(\.stage)) {
+                let stageRows = rows.filter { $0.layout == layout && $0.stage == stage }
+                let variants = Set(stageRows.map { Variant(K: $0.K, weighting: $0.weighting, selection: $0.selection, mask: $0.mask) }).sorted()
+                for v in variants {
+                    let cells = stageRows.filter { Variant(K: $0.K, weighting: $0.weighting, selection: $0.selection, mask: $0.mask) == v }
+                        + baselines.filter { $0.layout == layout }
+                    let columns = Set(cells.map { Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) }).sorted()
+                    md += "## Layout `\(layout)`, stage `\(stage)` (\(v.label))\n\n"
+                    md += "| method | " + columns.map(\.label).joined(separator: " | ") + " |\n"
+                    md += "|---|" + columns.map { _ in "---:" }.joined(separator: "|") + "|\n"
+                    for method in orderedMethods(cells.map(\.method)) {
+                        md += "| \(method) | " + columns.map { c in
+                            guard let r = cells.first(where: { $0.method == method && Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) == c }) else { return "–" }
+                            return String(format: "%.2f ± %.2f (%d)", r.sdr.mean, r.sdr.std, r.sdr.n)
+                        }.joined(separator: " | ") + " |\n"
+                    }
+                    md += "\n"
+                }
+            }
+        }
+        md += "## The paper's claims\n\n"
+        for claim in Claims.check(rows) {
+            md += "- **\(claim.verdict.rawValue)** — \(claim.statement) \(claim.evidence)\n"
+        }
+        md += "\nSIR and SAR per cell are in `summary.csv`; every trial is in `trials.csv`.\n"
+        return md
+    }
+
+    static func orderedUnique(_ xs: [String]) -> [String] {
+        var seen = Set<String>()
+        return xs.filter { seen.insert($0).inserted }
+    }
+
+    static func orderedMethods(_ xs: [String]) -> [String] {
+        Set(xs).sorted { compareRank($0, $1, TrialKey.methodOrder) < 0 }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import DirClust
+
+@Suite struct ExperimentSummaryTests {
+    func record(_ piece: String, _ angle: String, _ method: String, _ sdr: Double, condition: String = "overK") -> TrialRecord {
+        let baseline = method == "mixture" || method == "ibm"
+        let k = TrialKey(scene: .init(sceneID: "\(piece)_\(angle)", piece: piece, layout: "fan", angleDeg: angle, condition: condition, snrDb: ""),
+                         K: baseline ? "" : "6", method: method, stage: baseline ? "baseline" : "clustering",
+                         weighting: baseline ? "" : "power", selection: baseline ? "" : "nearest", mask: baseline ? "" : "binary",
+                         seed: baseline ? "" : "1")
+        return TrialRecord(key: k, sdr: sdr, sir: sdr * 2, sar: 1)
+    }
+
+    @Test func meanAndSampleStd() {
+        let m = MeanStd([1, 2, 3, 4])
+        #expect(m.n == 4 && m.mean == 2.5 && abs(m.std - (5.0 / 3).squareRoot()) < 1e-15)
+        #expect(MeanStd([7]).std == 0 && MeanStd([7]).mean == 7)
+    }
+
+    @Test func groupsOverPiecesByAngleAndMethod() {
+        let table = [record("a", "15", "kmeans", 1), record("b", "15", "kmeans", 3), record("c", "15", "kmeans", 8),
+                     record("a", "45", "kmeans", 4), record("b", "45", "kmeans", 6),
+                     record("a", "15", "tmm", 2), record("b", "15", "tmm", 2), record("a", "15", "mixture", -3)]
+        let rows = Summary.rows(table)
+        #expect(rows.map { "\($0.angleDeg) \($0.method) \($0.sdr.n)" } == ["15 mixture 1", "15 kmeans 3", "15 tmm 2", "45 kmeans 2"])
+        #expect(rows[1].sdr.mean == 4 && abs(rows[1].sdr.std - 13.0.squareRoot()) < 1e-12 && rows[1].sir.mean == 8)
+        #expect(rows[3].sdr.mean == 5 && abs(rows[3].sdr.std - 2.0.squareRoot()) < 1e-12)
+        let csv = Summary.csv(rows).split(separator: "\n")
+        #expect(csv[2] == "fan,overK,,15,6,kmeans,clustering,power,nearest,binary,3,4.0000,3.6056,8.0000,7.2111,1.0000,0.0000")
+        let md = Summary.markdown(table, config: ExperimentConfig())
+        #expect(md.contains("| kmeans | 4.00 ± 3.61 (3) | 5.00 ± 1.41 (2) |"))
+        #expect(md.contains("| tmm | 2.00 ± 0.00 (2) | – |"))
+    }
+
+    @Test func claimsAreMarked() {
+        // k-means 4 / 5 dB; tMM 2 dB at 15°: band reproduced (all in 1.5–5.5), tMM never beats k-means.
+        let table = [record("a", "15", "kmeans", 4), record("a", "45", "kmeans", 5), record("a", "15", "tmm", 2)]
+        let claims = Claims.check(Summary.rows(table))
+        #expect(claims.count == 2)
+        #expect(claims[0].verdict == .reproduced && claims[0].evidence.contains("2.00 … 5.00"))
+        #expect(claims[1].verdict == .not)
+        let better = Claims.check(Summary.rows(table + [record("a", "45", "tmm", 5.5)]))
+        #expect(better[1].verdict == .reproduced && better[1].evidence.contains("tmm +0.50 dB"))
+        let low = Claims.check(Summary.rows([record("a", "15", "kmeans", -1), record("a", "45", "kmeans", 0.2)]))
+        #expect(low[0].verdict == .not)
+    }
+
+    @Test func figureHasOneBarPerMethodAndAngle() {
+        let table = [record("a", "15", "kmeans", 1), record("a", "45", "kmeans", 4), record("a", "15", "tmm", 2),
+                     record("a", "45", "tmm", 3), record("a", "15", "mixture", -3), record("a", "45", "mixture", -2)]
+        let svg = Figure.svg(table, title: "t")
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "<rect x=").count - 1 == 1 + 6 + 2)  // frame + 6 bars + 2 legend keys
+        #expect(svg.contains("tmm θ=45°: 3.00 ± 0.00 dB (n=1)"))
+    }
+}
