@@ -25,10 +25,12 @@ deps:
 build:
 	$(SWIFT) build $(SWIFT_FLAGS) --product dirclust
 
-## test: unit, property and golden-vector tests
+## test: unit, property and golden-vector tests, then the SDR regression of configs/ci.json against results/ci/
 test: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 	$(SWIFT) test $(SWIFT_FLAGS)
+	$(BIN) run --config configs/ci.json --out $(CI_RUN) --fresh --quiet
+	$(BIN) compare --baseline results/ci/trials.csv --candidate $(CI_RUN)/trials.csv --tolerance 0.05
 
 clean:
 	rm -rf .build
@@ -37,3 +39,13 @@ clean:
 ## bench: throughput of STFT, clusterers, BSS Eval and NMF, with ratios to the Python references when installed
 bench:
 	$(SWIFT) run $(SWIFT_FLAGS) dirclust-bench
+
+CI_RUN = .build/ci-run
+.PHONY: reproduce baseline
+## reproduce: run configs/paper.json into results/ (trials.csv, summary.md, summary.csv, figure.svg, provenance.json)
+reproduce: deps build
+	$(BIN) reproduce
+
+## baseline: regenerate the CI regression baseline results/ci/ from configs/ci.json (commit it, saying why)
+baseline: deps build
+	$(BIN) run --config configs/ci.json --out results/ci --fresh --quiet

@@ -11,7 +11,7 @@ public struct DirClustCommand: AsyncParsableCommand {
         θ = atan2(|X_R|, |X_L|) with k-means, GMM, Cauchy, Student-t (tMM) or generalised-Gaussian \
         (GGMM) mixtures, mask, and resynthesise one signal per direction.
         """,
-        subcommands: [Render.self, Run.self, Reproduce.self, Merge.self, Separate.self, Eval.self]
+        subcommands: [Render.self, Run.self, Reproduce.self, Merge.self, Separate.self, Eval.self, Compare.self]
     )
     public init() {}
 }

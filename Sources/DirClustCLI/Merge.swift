@@ -1,10 +1,19 @@
 import ArgumentParser
 import DirClust
 
-/// `dirclust merge` — placeholder until its issue lands; replaced by its owner.
+/// `dirclust merge`: join the run directories of the shards of one config.
 struct Merge: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Join the trials.csv of several shards into one run directory.")
+    static let configuration = CommandConfiguration(
+        abstract: "Join the trials.csv of several shards into one run directory.",
+        discussion: "The shards must come from the same config (same config.json) and together cover its grid; the merged trials.csv equals that of an unsharded run.")
+
+    @Argument(help: "Shard output directories.")
+    var shards: [String]
+    @Option(help: "Output directory of the merged run.")
+    var out: String
+
     func run() async throws {
-        throw ValidationError("merge: not built yet")
+        let records = try MergeRuns.merge(shards, into: out)
+        print("dirclust: merged \(shards.count) shards, \(records.count) trials in \(out)/trials.csv")
     }
 }

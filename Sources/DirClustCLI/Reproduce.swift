@@ -1,10 +1,21 @@
 import ArgumentParser
 import DirClust
 
-/// `dirclust reproduce` — placeholder until its issue lands; replaced by its owner.
+/// `dirclust reproduce` = `dirclust run --config configs/paper.json --out results --fresh`.
 struct Reproduce: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Regenerate results/ from configs/paper.json (= run --config configs/paper.json --out results).")
+    static let configuration = CommandConfiguration(
+        abstract: "Regenerate results/ from configs/paper.json (= run --config configs/paper.json --out results --fresh).")
+
+    @Option(help: "The paper's config.")
+    var config = "configs/paper.json"
+    @Option(help: "Output directory.")
+    var out = "results"
+    @Option(help: "Scenes evaluated in parallel (default: the number of cores).")
+    var jobs: Int?
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
     func run() async throws {
-        throw ValidationError("reproduce: not built yet")
+        try await runExperiment(configPath: config, overrides: [], out: out, jobs: jobs, shard: nil, fresh: true, quiet: quiet)
     }
 }

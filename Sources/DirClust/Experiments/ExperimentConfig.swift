@@ -33,11 +33,11 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public var stages = ["clustering"]
     /// Bin weights w_ft in every M-step: `none` (w = 1, the paper) or `power` (|X_L|² + |X_R|²).
     public var weighting = ["power"]
-    /// Bins quieter than this (dB below the loudest bin) have no direction and are not clustered.
-    public var silenceThresholdDB = 60.0
-    /// Target cluster(s): `nearest` mean to the target direction, `merge` all within ±mergeDeltaDeg, `oracle` best single cluster by SDR.
+    /// Bins quieter than this (dB relative to the loudest bin) have no direction and are not clustered.
+    public var silenceThresholdDB = -80.0
+    /// Target cluster(s) (`TargetSelection`): `nearest` mean to the target direction, `merge:δ` all
+    /// within ±δ degrees, `oracle` the best single cluster by SDR (an upper bound).
     public var selection = ["nearest"]
-    public var mergeDeltaDeg = 5.0
     public var mask = ["binary"]
     public var stft = STFTSettings()
     public var em = EMSettings()
@@ -76,10 +76,14 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// The STFT (defaults of `STFTConfig`: N = 2048, H = 512, periodic Hann).
     public struct STFTSettings: Codable, Sendable, Equatable {
-        public var frameLength = 1024
-        public var hop = 256
-        public var window = "hann"
+        public var frameLength = STFTConfig.default.frameLength
+        public var hop = STFTConfig.default.hop
+        public var window = STFTConfig.default.window.rawValue
+        public var stftConfig: STFTConfig {
+            STFTConfig(frameLength: frameLength, hop: hop, window: WindowKind(rawValue: window) ?? .hann)
+        }
     }
 
     public struct EMSettings: Codable, Sendable, Equatable {
@@ -87,13 +91,28 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         public var tolerance = 1e-6
     }
 
+    /// The hybrid stage: supervised NMF with restoration (`NMFOptions`), trained on a solo of the
+    /// target's GM program playing `experiments/midi/training/scales.mid`.
     public struct HybridSettings: Codable, Sendable, Equatable {
         /// `closed`: the training solo uses `soundFont`; `open`: it uses `openSoundFont` (the group's practice).
         public var training = "open"
         public var openSoundFont = "/usr/share/sounds/sf2/TimGM6mb.sf2"
-        public var bases = 50
-        public var iterations = 100
-        public var divergence = "kl"
+        public var trainingMIDI = "experiments/midi/training/scales.mid"
+        public var targetBases = NMFOptions().targetBases
+        public var interfererBases = NMFOptions().interfererBases
+        public var iterations = NMFOptions().iterations
+        public var trainingIterations = NMFOptions().trainingIterations
+        /// `euclidean`, `kl`, `is` or `beta=<number>`.
+        public var divergence = NMFOptions().divergence.description
+        public var spectrogramPower = NMFOptions().spectrogramPower
+        public var gainExponent = NMFOptions().gainExponent
+
+        /// The NMF options of a trial with clusterer seed `seed`.
+        public func nmfOptions(seed: Int) -> NMFOptions {
+            NMFOptions(targetBases: targetBases, interfererBases: interfererBases, iterations: iterations,
+                       trainingIterations: trainingIterations, divergence: NMFDivergence(divergence) ?? .kullbackLeibler,
+                       seed: UInt64(seed), spectrogramPower: spectrogramPower, gainExponent: gainExponent)
+        }
     }
 
     public static let defaultSoundFont = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
@@ -109,7 +128,7 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
 extension ExperimentConfig {
     static let topKeys = ["name", "pieces", "midiDirectory", "soundFont", "sampleRate", "excerpt", "instruments",
                           "target", "layouts", "angles", "panLaw", "conditions", "K", "methods", "stages",
-                          "weighting", "silenceThresholdDB", "selection", "mergeDeltaDeg", "mask", "stft", "em",
+                          "weighting", "silenceThresholdDB", "selection", "mask", "stft", "em",
                           "seeds", "noiseSeed", "metric", "bounds", "hybrid", "output"]
 
     public init(from decoder: Decoder) throws {
@@ -125,8 +144,8 @@ extension ExperimentConfig {
             throw DirClustError("\(source): missing key 'pieces'; expected a list of MIDI pieces, e.g. [\"bwv269\"] (files in \(d.midiDirectory)/)")
         }
         pieces = try r.strings("pieces", default: [])
-        for (i, p) in pieces.enumerated() where Self.pieceName(p).isEmpty || !Self.isIdentifier(Self.pieceName(p)) {
-            throw DirClustError("\(source): pieces[\(i)] = \"\(p)\" is invalid; expected a name of letters, digits, '_' or '-' (optionally a path ending in .mid)")
+        for (i, p) in pieces.enumerated() where !Self.isIdentifier(Self.pieceName(p).replacingOccurrences(of: ".", with: "_")) {
+            throw DirClustError("\(source): pieces[\(i)] = \"\(p)\" is invalid; expected a name of letters, digits, '.', '_' or '-' (optionally a path ending in .mid)")
         }
         midiDirectory = try r.string("midiDirectory", default: d.midiDirectory)
         soundFont = try r.string("soundFont", default: d.soundFont)
@@ -157,15 +176,17 @@ extension ExperimentConfig {
         methods = try r.choices("methods", default: d.methods, allowed: Self.allMethods)
         stages = try r.choices("stages", default: d.stages, allowed: Self.stageNames)
         weighting = try r.choices("weighting", default: d.weighting, allowed: ["none", "power"])
-        silenceThresholdDB = try r.double("silenceThresholdDB", default: d.silenceThresholdDB, in: 0...300)
-        selection = try r.choices("selection", default: d.selection, allowed: ["nearest", "merge", "oracle"])
-        mergeDeltaDeg = try r.double("mergeDeltaDeg", default: d.mergeDeltaDeg, in: 0...90)
+        silenceThresholdDB = try r.double("silenceThresholdDB", default: d.silenceThresholdDB, in: -300...0)
+        selection = try r.strings("selection", default: d.selection)
+        for (i, sel) in selection.enumerated() where (try? TargetSelection(parsing: sel)) == nil {
+            throw DirClustError("\(source): selection[\(i)] = \"\(sel)\" is not allowed; expected one of nearest, oracle, merge:<degrees ≥ 0> (e.g. merge:10)")
+        }
         mask = try r.choices("mask", default: d.mask, allowed: ["binary", "soft"])
         if let s = r.raw("stft") {
             let sr = try ConfigReader(s, source: source, path: "stft", allowed: ["frameLength", "hop", "window"])
             stft.frameLength = try sr.int("frameLength", default: d.stft.frameLength, in: 16...65_536)
             stft.hop = try sr.int("hop", default: d.stft.hop, in: 1...stft.frameLength)
-            stft.window = try sr.choice("window", default: d.stft.window, allowed: ["hann"])
+            stft.window = try sr.choice("window", default: d.stft.window, allowed: WindowKind.allCases.map(\.rawValue))
         }
         if let e = r.raw("em") {
             let er = try ConfigReader(e, source: source, path: "em", allowed: ["maxIterations", "tolerance"])
@@ -178,12 +199,22 @@ extension ExperimentConfig {
         bounds = try r.bool("bounds", default: d.bounds)
         if let h = r.raw("hybrid") {
             let hr = try ConfigReader(h, source: source, path: "hybrid",
-                                      allowed: ["training", "openSoundFont", "bases", "iterations", "divergence"])
-            hybrid.training = try hr.choice("training", default: d.hybrid.training, allowed: ["open", "closed"])
-            hybrid.openSoundFont = try hr.string("openSoundFont", default: d.hybrid.openSoundFont)
-            hybrid.bases = try hr.int("bases", default: d.hybrid.bases, in: 1...1000)
-            hybrid.iterations = try hr.int("iterations", default: d.hybrid.iterations, in: 1...100_000)
-            hybrid.divergence = try hr.choice("divergence", default: d.hybrid.divergence, allowed: ["euclidean", "kl"])
+                                      allowed: ["training", "openSoundFont", "trainingMIDI", "targetBases", "interfererBases",
+                                                "iterations", "trainingIterations", "divergence", "spectrogramPower", "gainExponent"])
+            let dh = d.hybrid
+            hybrid.training = try hr.choice("training", default: dh.training, allowed: ["open", "closed"])
+            hybrid.openSoundFont = try hr.string("openSoundFont", default: dh.openSoundFont)
+            hybrid.trainingMIDI = try hr.string("trainingMIDI", default: dh.trainingMIDI)
+            hybrid.targetBases = try hr.int("targetBases", default: dh.targetBases, in: 1...1000)
+            hybrid.interfererBases = try hr.int("interfererBases", default: dh.interfererBases, in: 0...1000)
+            hybrid.iterations = try hr.int("iterations", default: dh.iterations, in: 0...100_000)
+            hybrid.trainingIterations = try hr.int("trainingIterations", default: dh.trainingIterations, in: 1...100_000)
+            hybrid.divergence = try hr.string("divergence", default: dh.divergence)
+            if let dv = NMFDivergence(hybrid.divergence), (0...3).contains(dv.beta) {} else {
+                throw hr.fail("divergence", .string(hybrid.divergence), "euclidean, kl, is or beta=<number in 0…3>")
+            }
+            hybrid.spectrogramPower = try hr.int("spectrogramPower", default: dh.spectrogramPower, in: 1...2)
+            hybrid.gainExponent = try hr.double("gainExponent", default: dh.gainExponent, in: 0.1...10)
         }
         output = try r.string("output", default: d.output)
     }

@@ -1,0 +1,221 @@
+import Foundation
+
+/// The science of one scene, end to end: render the parts (each once per run), build the scene, take
+/// the mixture's STFT once, and for every planned trial fit the clusterer on the direction feature, mask,
+/// resynthesise and score with BSS Eval — one scorer per scene, so the reference Gram matrix is factored
+/// once for all estimates. Also scores the two bounds (mixture, ideal binary mask) and, for the `hybrid`
+/// stage, the supervised-NMF restoration of each clustering output.
+///
+/// Metric `sources` (default): the estimate's mid signal (L+R)/2 against the dry mono sources, all of
+/// them as references, so the noise counts as artefact. Metric `images`: the stereo estimate against the
+/// stereo source images (BSS Eval images; ISR recorded).
+public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendable {
+    public let config: ExperimentConfig
+    let stft: STFT
+    let dryCache = RenderCache()
+    let basesCache = BasesCache()
+
+    public init(config: ExperimentConfig) throws {
+        self.config = config
+        stft = try STFT(config.stft.stftConfig)
+    }
+
+    // MARK: validation (before anything is written)
+
+    public func validate(_ scenes: [ScenePlan]) async throws {
+        _ = try SoundFont(path: config.soundFont)
+        for piece in Set(scenes.map(\.midiPath)).sorted() {
+            let parts = try voiceParts(piece)
+            guard parts.count >= config.instruments.count else {
+                throw DirClustError("\(piece) has \(parts.count) parts with notes; the config's instruments list \(config.instruments.count), expected at most \(parts.count)")
+            }
+        }
+        if config.stages.contains("hybrid") {
+            _ = try SoundFont(path: trainingSoundFontPath)
+            let parts = try midiParts(of: config.hybrid.trainingMIDI)
+            guard parts.contains(where: { $0.noteCount > 0 }) else {
+                throw DirClustError("hybrid.trainingMIDI \(config.hybrid.trainingMIDI) has no notes; expected a solo (e.g. scales) to train the target bases on")
+            }
+        }
+    }
+
+    /// The tracks of a piece that carry notes, in file order: part i plays `instruments[i]`.
+    func voiceParts(_ midiPath: String) throws -> [MIDIPart] {
+        try midiParts(of: midiPath).filter { $0.noteCount > 0 }
+    }
+
+    var trainingSoundFontPath: String { config.hybrid.training == "open" ? config.hybrid.openSoundFont : config.soundFont }
+
+    public func provenance() async -> [String: String] {
+        var env: [String: String] = ["soundFont": config.soundFont]
+        env["soundFontSHA256"] = (try? SoundFont(path: config.soundFont).sha256()) ?? "unreadable"
+        if config.stages.contains("hybrid") {
+            env["trainingSoundFont"] = trainingSoundFontPath
+            env["trainingSoundFontSHA256"] = (try? SoundFont(path: trainingSoundFontPath).sha256()) ?? "unreadable"
+        }
+        for (k, v) in LibraryVersions.all() { env[k] = v }
+        return env
+    }
+
+    // MARK: one scene
+
+    public func evaluate(_ plan: ScenePlan) async throws -> SceneOutcome {
+        var t = StageTimings()
+        let dry = try await t.measure("render") { try await dryParts(plan.midiPath) }
+        let scene = try t.measure("scene") { try buildScene(plan, dry: dry) }
+        let length = scene.mixture.frameCount, rate = scene.sampleRate
+        let X = t.measure("stft") { stft.forward(scene.mixture) }
+        let targetDeg = scene.anglesDeg[config.target]
+        let scorer = try t.measure("eval") { try Scorer(dry: dry, images: scene.images, metric: config.metric) }
+        let target = config.target
+        var records: [TrialRecord] = []
+
+        func score(_ estimate: AudioBuffer) throws -> Scorer.Scores {
+            try t.measure("eval") { try scorer.score(estimate, target: target) }
+        }
+        func record(_ key: TrialKey, _ s: Scorer.Scores, fit: ClusterFit? = nil, targetDeg: Double? = nil, seconds: Double? = nil) {
+            records.append(TrialRecord(key: key, sdr: s.sdr, sir: s.sir, sar: s.sar, isr: s.isr, iterations: fit?.iterations,
+                                       loglik: fit.map { $0.logLikelihood.isFinite ? $0.logLikelihood : -1e300 },
+                                       converged: fit?.converged, targetDeg: targetDeg, fitSeconds: seconds))
+        }
+
+        // Bounds: the mixture itself and the ideal binary mask.
+        for key in plan.trials where key.stage == "baseline" {
+            if key.method == "mixture" {
+                record(key, try score(scene.mixture))
+            } else {
+                let images = t.measure("stft") { scene.images.map { stft.forward($0) } }
+                let noise = t.measure("stft") { scene.noise.map { stft.forward($0) } }
+                let ibm = t.measure("mask") { idealBinaryMask(target: target, imageSpectrograms: images, noise: noise) }
+                let est = t.measure("mask") { applyMask(ibm, to: X, stft: stft, length: length, sampleRate: rate) }
+                record(key, try score(est))
+            }
+        }
+
+        // Clusterers: one feature per weighting, one fit per (K, method, seed), then every selection × mask.
+        let fitted = plan.trials.filter { $0.stage != "baseline" }
+        for weighting in Summary.orderedUnique(fitted.map(\.weighting)) {
+            let feature = try t.measure("feature") {
+                try directionFeature(X, weighting: BinWeighting(rawValue: weighting)!, silenceThresholdDB: config.silenceThresholdDB)
+            }
+            let x = feature.activeTheta(), w = feature.activeWeights()
+            let fitKeys = Set(fitted.filter { $0.weighting == weighting }.map { FitKey(K: $0.K, method: $0.method, seed: $0.seed) })
+            for fk in fitKeys.sorted() {
+                let options = ClusteringOptions(componentCount: Int(fk.K)!, seed: UInt64(fk.seed)!,
+                                                maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
+                let t0 = ContinuousClock.now
+                let fit = try makeClusterer(ClusteringMethod(rawValue: fk.method)!, options: options).fit(x, weights: w)
+                let fitSeconds = (ContinuousClock.now - t0).seconds
+                t.add("fit", fitSeconds)
+                let posteriors = t.measure("mask") { fit.posteriors(x) }
+                let keys = fitted.filter { $0.weighting == weighting && FitKey(K: $0.K, method: $0.method, seed: $0.seed) == fk }
+                for maskName in Summary.orderedUnique(keys.map(\.mask)) {
+                    let masks = t.measure("mask") {
+                        clusterMasks(posteriors: posteriors, componentCount: fit.means.count, feature: feature, kind: MaskKind(rawValue: maskName)!)
+                    }
+                    // Only clusters that own some bins can be the target (an empty one gives a silent estimate).
+                    let owning = masks.indices.filter { k in masks[k].contains { $0 > 0 } }
+                    for selName in Summary.orderedUnique(keys.filter { $0.mask == maskName }.map(\.selection)) {
+                        let selection = try TargetSelection(parsing: selName)
+                        var chosen = selectClusters(means: owning.map { fit.means[$0] }, targetDirectionDeg: targetDeg, selection: selection).map { owning[$0] }
+                        var estimate: AudioBuffer
+                        var scores: Scorer.Scores
+                        if case .oracle = selection {
+                            var best: (Int, AudioBuffer, Scorer.Scores)?
+                            for k in chosen {
+                                let e = t.measure("mask") { applyMask(masks[k], to: X, stft: stft, length: length, sampleRate: rate) }
+                                let s = try score(e)
+                                if best == nil || s.sdr > best!.2.sdr { best = (k, e, s) }
+                            }
+                            guard let b = best else { throw DirClustError("scene \(plan.id): \(fk.method) left no cluster with bins") }
+                            chosen = [b.0]; estimate = b.1; scores = b.2
+                        } else {
+                            let m = t.measure("mask") { combineMasks(masks, selecting: chosen) }
+                            estimate = t.measure("mask") { applyMask(m, to: X, stft: stft, length: length, sampleRate: rate) }
+                            scores = try score(estimate)
+                        }
+                        let meanDeg = chosen.map { fit.means[$0] * 180 / .pi }.reduce(0, +) / Double(max(chosen.count, 1))
+                        for key in keys where key.mask == maskName && key.selection == selName {
+                            if key.stage == "clustering" {
+                                record(key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
+                            } else {
+                                let targetMask = combineMasks(masks, selecting: chosen)
+                                let bases = try await t.measure("hybrid") { try await targetBases(seed: Int(key.seed)!) }
+                                let gain = try t.measure("hybrid") {
+                                    try hybridTargetGain(mixture: X, targetMask: targetMask, bases: bases,
+                                                         options: config.hybrid.nmfOptions(seed: Int(key.seed)!))
+                                }
+                                let e = t.measure("hybrid") { applyMask(gain, to: X, stft: stft, length: length, sampleRate: rate) }
+                                record(key, try score(e), fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return SceneOutcome(records: records, timings: t)
+    }
+
+    /// The dry mono parts of a piece at the config's excerpt, rendered once per run.
+    func dryParts(_ midiPath: String) async throws -> [[Double]] {
+        let parts = try voiceParts(midiPath)
+        var out: [[Double]] = []
+        for (i, program) in config.instruments.enumerated() {
+            let key = RenderCache.Key(midiPath: midiPath, track: parts[i].track, program: program, soundFont: config.soundFont)
+            out.append(try await dryCache.render(key) { [config] in
+                try renderMIDIPart(midiPath: midiPath, track: key.track, program: program, soundFont: try SoundFont(path: config.soundFont),
+                                   sampleRate: config.sampleRate, offset: config.excerpt.offset, seconds: config.excerpt.seconds)
+            })
+        }
+        return out
+    }
+
+    /// Target bases W_t: NMF of the target instrument's solo (the training MIDI rendered with the target's
+    /// GM program, with the open or closed SoundFont), learned once per seed and run.
+    func targetBases(seed: Int) async throws -> NMFBases {
+        let options = config.hybrid.nmfOptions(seed: seed)
+        return try await basesCache.bases(seed: seed) { [config, stft, trainingSoundFontPath] in
+            let midi = config.hybrid.trainingMIDI
+            guard let part = try midiParts(of: midi).first(where: { $0.noteCount > 0 }) else {
+                throw DirClustError("hybrid.trainingMIDI \(midi) has no notes")
+            }
+            let solo = try renderMIDIPart(midiPath: midi, track: part.track, program: config.instruments[config.target],
+                                          soundFont: try SoundFont(path: trainingSoundFontPath), sampleRate: config.sampleRate,
+                                          offset: 0, seconds: max(part.endSeconds, 1))
+            return try trainTargetBases(solo: [stft.forward(solo)], options: options)
+        }
+    }
+}
+
+/// (K, method, seed): one clusterer fit, shared by every selection and mask of a trial group.
+struct FitKey: Hashable, Comparable {
+    var K, method, seed: String
+    static func < (a: Self, b: Self) -> Bool {
+        lexicographicLess([compareNumeric(a.K, b.K), compareRank(a.method, b.method, TrialKey.methodOrder), compareNumeric(a.seed, b.seed)])
+    }
+}
+
+/// Dry renders shared by every scene of a run: each (piece, part, program, SoundFont) is rendered once,
+/// concurrent requests for the same part wait for the one render.
+actor RenderCache {
+    struct Key: Hashable { var midiPath: String; var track: Int; var program: Int; var soundFont: String }
+    private var tasks: [Key: Task<[Double], Error>] = [:]
+
+    func render(_ key: Key, _ body: @escaping @Sendable () throws -> [Double]) async throws -> [Double] {
+        if let t = tasks[key] { return try await t.value }
+        let t = Task { try body() }
+        tasks[key] = t
+        return try await t.value
+    }
+}
+
+/// Target bases per training seed, learned once per run.
+actor BasesCache {
+    private var tasks: [Int: Task<NMFBases, Error>] = [:]
+    func bases(seed: Int, _ body: @escaping @Sendable () throws -> NMFBases) async throws -> NMFBases {
+        if let t = tasks[seed] { return try await t.value }
+        let t = Task { try body() }
+        tasks[seed] = t
+        return try await t.value
+    }
+}
