@@ -1,10 +1,24 @@
 import ArgumentParser
 import DirClust
 
-/// `dirclust render`: placeholder until the foundation lands (issue 3).
+/// `dirclust render`: the scenes of a config as WAV files.
 struct Render: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Render the scenes of a config to WAV files.")
+    static let configuration = CommandConfiguration(
+        abstract: "Render the scenes of a config to WAV files.",
+        discussion: "Writes <out>/<scene_id>/ per scene: mixture.wav, source-<i>-<name>.wav (stereo images), noise.wav and scene.json.")
+
+    @Option(help: "Experiment config (JSON).")
+    var config: String
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config value by dotted key path (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+    @Option(help: "Output directory.")
+    var out = "scenes"
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
     func run() async throws {
-        throw ValidationError("render: not built yet")
+        let c = try ExperimentConfig.load(path: config, overrides: overrides)
+        let dirs = try await renderScenes(config: c, outDir: out, quiet: quiet)
+        print("dirclust: \(dirs.count) scenes in \(out)/")
     }
 }

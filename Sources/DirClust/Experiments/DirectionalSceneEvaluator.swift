@@ -24,6 +24,11 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
 
     public func validate(_ scenes: [ScenePlan]) async throws {
         _ = try SoundFont(path: config.soundFont)
+        for plan in scenes {
+            do { _ = try layout(plan).anglesDeg(sourceCount: config.instruments.count, targetIndex: config.target) } catch let e as DirClustError {
+                throw DirClustError("layouts: \(plan.layout) at θ = \(formatNumber(plan.angleDeg))° cannot place the config's \(config.instruments.count) instruments (\(e.message))")
+            }
+        }
         for piece in Set(scenes.map(\.midiPath)).sorted() {
             let parts = try voiceParts(piece)
             guard parts.count >= config.instruments.count else {
@@ -65,8 +70,9 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         let scene = try t.measure("scene") { try buildScene(plan, dry: dry) }
         let length = scene.mixture.frameCount, rate = scene.sampleRate
         let X = t.measure("stft") { stft.forward(scene.mixture) }
-        let targetDeg = scene.anglesDeg[config.target]
-        let scorer = try t.measure("eval") { try Scorer(dry: dry, images: scene.images, metric: config.metric) }
+        // The target's direction in the feature: atan2(g_R, g_L) (= φ for constant-power panning).
+        let targetDeg = scene.gains[config.target].directionDeg
+        let scorer = try t.measure("eval") { try Scorer(dry: scene.dry, images: scene.images, metric: config.metric) }
         let target = config.target
         var records: [TrialRecord] = []
 
@@ -154,6 +160,35 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             }
         }
         return SceneOutcome(records: records, timings: t)
+    }
+
+    func layout(_ plan: ScenePlan) -> Layout {
+        plan.layout == "fan" ? .fan(theta: plan.angleDeg) : .centreTarget(theta: plan.angleDeg)
+    }
+
+    /// Source names for file names: the GM instrument, lower-case letters and digits (`flute`,
+    /// `acousticgrandpiano`), with the part number appended when an instrument repeats.
+    var sourceNames: [String] {
+        let base = config.instruments.map { String(GeneralMIDI.programNames[$0].lowercased().filter { $0.isLetter || $0.isNumber }) }
+        return base.enumerated().map { i, n in base.filter { $0 == n }.count > 1 ? "\(n)\(i + 1)" : n }
+    }
+
+    /// The scene of a plan: the dry parts RMS-normalised, panned by the layout at θ, plus diffuse noise.
+    public func buildScene(_ plan: ScenePlan, dry: [[Double]]) throws -> Scene {
+        let names = sourceNames
+        let sources = names.enumerated().map { i, n in
+            SceneSource(name: n, origin: "\(plan.midiPath) part \(i + 1), GM \(config.instruments[i]), \(config.soundFont), \(config.sampleRate) Hz, [\(formatNumber(config.excerpt.offset)) s, +\(formatNumber(config.excerpt.seconds)) s)")
+        }
+        let spec = try SceneSpec(sources: sources, layout: layout(plan), panLaw: PanLaw(rawValue: config.panLaw) ?? .constantPower,
+                                 targetIndex: config.target, snrDB: plan.snrDb,
+                                 snrReference: SNRReference(rawValue: plan.condition.snrReference) ?? .allSources,
+                                 noiseCoherence: plan.condition.coherence, noiseSeed: plan.noiseSeed)
+        return try makeScene(dry: dry, names: names, spec: spec, sampleRate: config.sampleRate)
+    }
+
+    /// The scene of a plan, rendering its parts as needed (for `dirclust render`).
+    public func scene(_ plan: ScenePlan) async throws -> Scene {
+        try buildScene(plan, dry: try await dryParts(plan.midiPath))
     }
 
     /// The dry mono parts of a piece at the config's excerpt, rendered once per run.

@@ -66,8 +66,8 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         /// SNR in dB (sweep axis), noise power against `snrReference`; [] without noise. Default [0].
         public var snrDb: [Double]
         public var coherence = 0.0
-        /// `images`: against the sum of all source images; `target`: against the target's image.
-        public var snrReference = "images"
+        /// `allSources`: against the sum of all source images; `target`: against the target's image.
+        public var snrReference = "allSources"
 
         public init(name: String, noise: Bool, snrDb: [Double]? = nil) {
             self.name = name
@@ -227,8 +227,8 @@ extension ExperimentConfig {
         var c = Condition(name: name, noise: try r.bool("noise", default: false))
         // Without noise there is no SNR: the field is ignored (and written as []).
         if c.noise { c.snrDb = try r.doubles("snrDb", default: [0], in: -60...100) }
-        c.coherence = try r.double("coherence", default: c.coherence, in: 0...0.999)
-        c.snrReference = try r.choice("snrReference", default: c.snrReference, allowed: ["images", "target"])
+        c.coherence = try r.double("coherence", default: c.coherence, in: -1...1)
+        c.snrReference = try r.choice("snrReference", default: c.snrReference, allowed: ["allSources", "target"])
         return c
     }
 
@@ -293,4 +293,11 @@ extension ExperimentConfig {
 
     /// SHA-256 of `canonicalJSON()`, hex: identifies the experiment in provenance and guards resume/merge.
     public var hash: String { sha256Hex(canonicalJSON()) }
+}
+
+/// SHA-256 of bytes as lowercase hex (the audio module's `SHA256Hasher`).
+func sha256Hex(_ data: Data) -> String {
+    var hasher = SHA256Hasher()
+    data.withUnsafeBytes { hasher.update($0) }
+    return hasher.finalHex()
 }
