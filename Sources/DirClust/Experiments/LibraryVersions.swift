@@ -1,14 +1,17 @@
-import CFFTW
 import CFluidSynth
 import CSndfile
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Versions of the C libraries a run used, for provenance.
 enum LibraryVersions {
     static func all() -> [String: String] {
         var v: [String: String] = [:]
         if let s = sf_version_string() { v["libsndfile"] = String(cString: s) }
-        v["fftw"] = withUnsafePointer(to: fftw_version) { p in
-            p.withMemoryRebound(to: CChar.self, capacity: 64) { String(cString: $0) }
+        // `fftw_version` is an unsized C array Swift cannot import; look the symbol up instead.
+        if let symbol = dlsym(dlopen(nil, RTLD_NOW), "fftw_version") {
+            v["fftw"] = String(cString: symbol.assumingMemoryBound(to: CChar.self))
         }
         if let s = fluid_version_str() { v["libfluidsynth"] = String(cString: s) }
         v["dirclust"] = DirClustInfo.version
