@@ -104,7 +104,16 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             let feature = try t.measure("feature") {
                 try directionFeature(X, weighting: BinWeighting(rawValue: weighting)!, silenceThresholdDB: config.silenceThresholdDB)
             }
-            let x = feature.activeTheta(), w = feature.activeWeights()
+            // Fit on the 0.005° histogram of θ (`DirectionHistogram`, as `separate` does) or on every bin.
+            let pooled: (x: [Double], w: [Double], cellOfBin: [Int])? = config.fitOnHistogram ? t.measure("feature") {
+                var h = DirectionHistogram()
+                h.add(feature)
+                let data = h.fittingData()
+                var index = [Int](repeating: 0, count: DirectionHistogram.cellCount), k = 0
+                for j in 0..<DirectionHistogram.cellCount where h.cellWeight[j] > 0 { index[j] = k; k += 1 }
+                return (data.theta, data.weights, feature.activeBins.map { index[DirectionHistogram.cell(of: feature.theta[$0])] })
+            } : nil
+            let x = pooled?.x ?? feature.activeTheta(), w = pooled?.w ?? feature.activeWeights()
             let fitKeys = Set(fitted.filter { $0.weighting == weighting }.map { FitKey(K: $0.K, method: $0.method, seed: $0.seed) })
             for fk in fitKeys.sorted() {
                 let options = ClusteringOptions(componentCount: Int(fk.K)!, seed: UInt64(fk.seed)!,
@@ -113,7 +122,9 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                 let fit = try makeClusterer(ClusteringMethod(rawValue: fk.method)!, options: options).fit(x, weights: w)
                 let fitSeconds = (ContinuousClock.now - t0).seconds
                 t.add("fit", fitSeconds)
-                let posteriors = t.measure("mask") { fit.posteriors(x) }
+                let posteriors = t.measure("mask") {
+                    pooled.map { expandPosteriors(fit.posteriors(x), rows: $0.cellOfBin, componentCount: fit.means.count) } ?? fit.posteriors(x)
+                }
                 let keys = fitted.filter { $0.weighting == weighting && FitKey(K: $0.K, method: $0.method, seed: $0.seed) == fk }
                 for maskName in Summary.orderedUnique(keys.map(\.mask)) {
                     let masks = t.measure("mask") {
@@ -220,6 +231,17 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             return try trainTargetBases(solo: [stft.forward(solo)], options: options)
         }
     }
+}
+
+/// Posteriors per active bin (row-major N×K) from those of the histogram cells: bin i takes row `rows[i]`.
+func expandPosteriors(_ cells: [Double], rows: [Int], componentCount k: Int) -> [Double] {
+    var out = [Double](repeating: 0, count: rows.count * k)
+    cells.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            for (i, c) in rows.enumerated() { for j in 0..<k { dst[i * k + j] = src[c * k + j] } }
+        }
+    }
+    return out
 }
 
 /// (K, method, seed): one clusterer fit, shared by every selection and mask of a trial group.

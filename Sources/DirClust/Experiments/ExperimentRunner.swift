@@ -145,8 +145,8 @@ public struct ExperimentRunner: Sendable {
             let missing = Set(scene.trials).subtracting(got).sorted().first.map { $0.columns.joined(separator: ",") } ?? "-"
             throw DirClustError("scene \(scene.id): the evaluator returned \(got.count) rows for \(scene.trials.count) planned trials (first missing: \(missing))")
         }
-        for r in outcome.records where ![r.sdr, r.sir, r.sar].allSatisfy(\.isFinite) || !(r.loglik?.isFinite ?? true) {
-            throw DirClustError("scene \(scene.id): trial \(r.key.method)/\(r.key.stage) produced a non-finite score; nothing was recorded for this scene")
+        for r in outcome.records where !r.sdr.isFinite || [r.sir, r.sar, r.isr ?? 0].contains(where: \.isNaN) || !(r.loglik?.isFinite ?? true) {
+            throw DirClustError("scene \(scene.id): trial \(r.key.method)/\(r.key.stage) produced an undefined score (SDR \(r.sdr), SIR \(r.sir), SAR \(r.sar)); nothing was recorded for this scene")
         }
     }
 }

@@ -7,9 +7,11 @@ public struct MeanStd: Sendable, Equatable {
     public var std: Double
     public var n: Int
 
-    /// mean = Σx/n, std = √(Σ(x − mean)²/(n − 1)).
+    /// mean = Σx/n, std = √(Σ(x − mean)²/(n − 1)). An infinite value (a SAR of +∞) makes the mean
+    /// that infinity and the std 0.
     public init(_ xs: [Double]) {
         n = xs.count
+        if let inf = xs.first(where: \.isInfinite) { mean = inf; std = 0; return }
         mean = n == 0 ? 0 : xs.reduce(0, +) / Double(n)
         let m = mean
         std = n < 2 ? 0 : (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot()

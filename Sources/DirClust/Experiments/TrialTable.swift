@@ -37,9 +37,11 @@ public enum TrialTable {
     public static let header = columns.joined(separator: ",")
     public static let fileName = "trials.csv"
 
-    /// Fixed-precision number; non-finite values never reach the CSV (they are a bug upstream).
+    /// Fixed-precision number. ±∞ is written `inf` / `-inf` (BSS Eval's SAR of an estimate with no
+    /// artefact, e.g. the noiseless mixture, is +∞, as in mir_eval); NaN never reaches the CSV.
     static func fixed(_ x: Double) -> String {
-        precondition(x.isFinite, "trials.csv: a non-finite value reached the table")
+        precondition(!x.isNaN, "trials.csv: NaN reached the table")
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         let s = String(format: "%.4f", x)
         return s == "-0.0000" ? "0.0000" : s
     }
@@ -65,7 +67,7 @@ public enum TrialTable {
         guard c.count == columns.count else { throw bad("\(c.count) cells") }
         let n = TrialKey.columnNames.count
         func number(_ i: Int) throws -> Double {
-            guard let v = Double(c[n + i]), v.isFinite else { throw bad("\(measureColumns[i]) = '\(c[n + i])' is not a number") }
+            guard let v = Double(c[n + i]), !v.isNaN, i != 0 || v.isFinite else { throw bad("\(measureColumns[i]) = '\(c[n + i])' is not a number") }
             return v
         }
         func optional(_ i: Int) throws -> Double? { c[n + i].isEmpty ? nil : try number(i) }
