@@ -13,7 +13,7 @@ import Testing
         """
         {"name": "tiny", "pieces": ["bwv66.6"], "midiDirectory": "\(root)/experiments/midi",
          "soundFont": "/usr/share/sounds/sf2/TimGM6mb.sf2", "excerpt": {"seconds": 1.5},
-         "layouts": ["centreTarget"], "angles": [15, 45], "K": [6]\(extra)}
+         "layouts": ["centreTarget"], "angles": [15, 45]\(extra)}
         """
     }
 
@@ -65,7 +65,7 @@ import Testing
         (#", "K": [0]"#, "K[0] = 0 is out of range"),
         (#", "conditions": [{"name": "noise", "noise": true, "snrDb": "x"}]"#, "conditions[0].snrDb[0] = \"x\" is invalid"),
         (#", "methods": ["kmeans", "spectral"]"#, "methods[1] = \"spectral\" is not allowed"),
-        (#", "soundFont": "/nonexistent.sf2""#, "/nonexistent.sf2"),
+        (#", "stages": ["clustering", "hybrid"], "hybrid": {"openSoundFont": "/nonexistent.sf2"}"#, "/nonexistent.sf2"),
     ])
     func badConfigWritesNothing(extra: String, expected: String) async throws {
         let dir = temporaryDirectory("bad")

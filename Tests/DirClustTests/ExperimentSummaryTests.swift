@@ -18,6 +18,18 @@ import Testing
         #expect(MeanStd([7]).std == 0 && MeanStd([7]).mean == 7)
     }
 
+    @Test func infiniteSARIsWrittenAndReadAsInf() throws {
+        var r = record("a", "15", "mixture", -2.5)
+        r.sar = .infinity
+        let line = TrialTable.line(r)
+        #expect(line.hasSuffix(",-2.5000,-5.0000,inf,,,,,,"))
+        let back = try TrialTable.read(data: Data((TrialTable.header + "\n" + line + "\n").utf8), source: "t")
+        #expect(back.records == [r] && back.partialBytes == 0)
+        #expect(MeanStd([1, .infinity]).mean == .infinity && MeanStd([1, .infinity]).std == 0)
+        // An SDR of inf or a NaN anywhere is rejected when read.
+        #expect(throws: DirClustError.self) { try TrialTable.read(data: Data((TrialTable.header + "\n" + line.replacingOccurrences(of: "-2.5000", with: "nan") + "\n").utf8), source: "t") }
+    }
+
     @Test func groupsOverPiecesByAngleAndMethod() {
         let table = [record("a", "15", "kmeans", 1), record("b", "15", "kmeans", 3), record("c", "15", "kmeans", 8),
                      record("a", "45", "kmeans", 4), record("b", "45", "kmeans", 6),
