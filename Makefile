@@ -27,8 +27,8 @@ build:
 
 ## test: unit, property and golden-vector tests, then the SDR regression of configs/ci.json against results/ci/
 test: deps
-	$(SWIFT) build $(SWIFT_FLAGS)
-	$(SWIFT) test $(SWIFT_FLAGS)
+	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
+	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
 	$(BIN) run --config configs/ci.json --out $(CI_RUN) --fresh --quiet
 	$(BIN) compare --baseline results/ci/trials.csv --candidate $(CI_RUN)/trials.csv --tolerance 0.05
 
