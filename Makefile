@@ -49,3 +49,8 @@ reproduce: deps build
 ## baseline: regenerate the CI regression baseline results/ci/ from configs/ci.json (commit it, saying why)
 baseline: deps build
 	$(BIN) run --config configs/ci.json --out results/ci --fresh --quiet
+
+.PHONY: report-check
+## report-check: open results/report.html in headless Chromium (apt-installed if missing): screenshot docs/report.png, every <audio> must report a duration > 0
+report-check:
+	scripts/report_check.sh results/report.html docs/report.png

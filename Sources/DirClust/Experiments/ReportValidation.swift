@@ -62,14 +62,16 @@ struct ReportInputs {
         // Every demo trial's clip, and each demo scene's reference, must be on disk.
         let demo = DemoSelection(config: config, settings: settings)
         var absent: [String] = []
+        var total = 0
         for scene in plan.scenes where demo.includes(scene) {
             for clip in demo.clips(of: scene) {
+                total += 1
                 let relative = demoAudioRelativePath(sceneID: scene.id, clip: clip)
                 if !fm.fileExists(atPath: "\(dir)/\(relative)") { absent.append(relative) }
             }
         }
         if !absent.isEmpty {
-            throw DirClustError("report: \(absent.count) demo clips are missing in \(dir) (\(list(absent))), so no report was written; rerun dirclust run with --fresh (and the same report settings) to write the demo audio")
+            throw DirClustError("report: \(absent.count) of \(total) demo clips are missing in \(dir) (\(list(absent))), so no report was written; rerun dirclust run with --fresh (and the same report settings) to write the demo audio")
         }
         return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo,
                             summaryMarkdown: texts["summary.md"]!, figureSVG: texts["figure.svg"]!, provenance: provenance)
