@@ -47,10 +47,11 @@ func runExperiment(configPath: String, overrides: [String], out: String?, jobs: 
     options.fresh = fresh
     options.quiet = quiet
     options.sceneLimit = sceneLimit
-    let evaluator = try DirectionalSceneEvaluator(config: config)
+    options.report = config.report
+    let evaluator = try DirectionalSceneEvaluator(config: config, demoRunDirectory: options.outDir)
     let report = try await ExperimentRunner(config: config, evaluator: evaluator, options: options).run()
     if report.finished {
-        print("dirclust: \(report.records.count) trials in \(options.outDir)/trials.csv (\(report.scenesEvaluated) scenes run, \(report.scenesResumed) resumed); summary in \(options.outDir)/summary.md")
+        print("dirclust: \(report.records.count) trials in \(options.outDir)/trials.csv (\(report.scenesEvaluated) scenes run, \(report.scenesResumed) resumed); summary in \(options.outDir)/summary.md, report in \(options.outDir)/\(reportFileName)")
     } else {
         print("dirclust: stopped after \(report.scenesEvaluated) scenes; rerun the same command to resume")
     }

@@ -15,8 +15,12 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
     let dryCache = RenderCache()
     let basesCache = BasesCache()
 
-    public init(config: ExperimentConfig) throws {
+    /// Run directory whose `demo/` receives the clips of the demo scenes (`DemoSelection`); nil: no clips.
+    public let demoRunDirectory: String?
+
+    public init(config: ExperimentConfig, demoRunDirectory: String? = nil) throws {
         self.config = config
+        self.demoRunDirectory = demoRunDirectory
         stft = try STFT(config.stft.stftConfig)
     }
 
@@ -75,6 +79,10 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         let scorer = try t.measure("eval") { try Scorer(dry: scene.dry, images: scene.images, metric: config.metric) }
         let target = config.target
         var records: [TrialRecord] = []
+        let demo = try demoRunDirectory.flatMap {
+            try DemoClipWriter(selection: DemoSelection(config: config, settings: config.report), runDirectory: $0, scene: plan, metric: config.metric)
+        }
+        try demo?.writeReference(scene.dry[target], sampleRate: rate)
 
         func score(_ estimate: AudioBuffer) throws -> Scorer.Scores {
             try t.measure("eval") { try scorer.score(estimate, target: target) }
@@ -89,12 +97,14 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         for key in plan.trials where key.stage == "baseline" {
             if key.method == "mixture" {
                 record(key, try score(scene.mixture))
+                try demo?.write(key, scene.mixture)
             } else {
                 let images = t.measure("stft") { scene.images.map { stft.forward($0) } }
                 let noise = t.measure("stft") { scene.noise.map { stft.forward($0) } }
                 let ibm = t.measure("mask") { idealBinaryMask(target: target, imageSpectrograms: images, noise: noise) }
                 let est = t.measure("mask") { applyMask(ibm, to: X, stft: stft, length: length, sampleRate: rate) }
                 record(key, try score(est))
+                try demo?.write(key, est)
             }
         }
 
@@ -155,6 +165,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                         for key in keys where key.mask == maskName && key.selection == selName {
                             if key.stage == "clustering" {
                                 record(key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
+                                try demo?.write(key, estimate)
                             } else {
                                 let targetMask = combineMasks(masks, selecting: chosen)
                                 let bases = try await t.measure("hybrid") { try await targetBases(seed: Int(key.seed)!) }
@@ -164,6 +175,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                                 }
                                 let e = t.measure("hybrid") { applyMask(gain, to: X, stft: stft, length: length, sampleRate: rate) }
                                 record(key, try score(e), fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
+                                try demo?.write(key, e)
                             }
                         }
                     }

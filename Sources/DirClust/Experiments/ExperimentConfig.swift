@@ -56,6 +56,8 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public var hybrid = HybridSettings()
     /// Output directory of `dirclust run` when `--out` is not given. Not part of the config hash.
     public var output = "results"
+    /// The listening section of `report.html` (`ReportSettings`). Not part of the config hash.
+    public var report = ReportSettings()
 
     public struct Excerpt: Codable, Sendable, Equatable {
         public var offset = 0.0
@@ -132,7 +134,7 @@ extension ExperimentConfig {
     static let topKeys = ["name", "pieces", "midiDirectory", "soundFont", "sampleRate", "excerpt", "instruments",
                           "target", "layouts", "angles", "panLaw", "conditions", "K", "methods", "stages",
                           "weighting", "silenceThresholdDB", "fitOnHistogram", "selection", "mask", "stft", "em",
-                          "seeds", "noiseSeed", "metric", "bounds", "hybrid", "output"]
+                          "seeds", "noiseSeed", "metric", "bounds", "hybrid", "output", "report"]
 
     public init(from decoder: Decoder) throws {
         try self.init(json: try JSONValue(from: decoder), source: "config")
@@ -221,6 +223,11 @@ extension ExperimentConfig {
             hybrid.gainExponent = try hr.double("gainExponent", default: dh.gainExponent, in: 0.1...10)
         }
         output = try r.string("output", default: d.output)
+        if let rp = r.raw("report") {
+            let rr = try ConfigReader(rp, source: source, path: "report", allowed: ["demoPieces", "demoSeconds"])
+            report.demoPieces = try rr.int("demoPieces", default: d.report.demoPieces, in: 0...pieces.count)
+            report.demoSeconds = try rr.double("demoSeconds", default: d.report.demoSeconds, in: 0.5...600)
+        }
     }
 
     private static func condition(_ v: JSONValue, at path: String, source: String) throws -> Condition {
@@ -283,11 +290,11 @@ extension ExperimentConfig {
         piece.hasSuffix(".mid") ? piece : "\(midiDirectory)/\(piece).mid"
     }
 
-    /// Canonical JSON (sorted keys, `output` excluded): what the config hash is taken over and what is
+    /// Canonical JSON (sorted keys, `output` and `report` excluded): what the config hash is taken over and what is
     /// saved as `config.json` next to the results.
     public func canonicalJSON() -> Data {
         var tree = (try? tree()) ?? .null
-        if case .object(var o) = tree { o["output"] = nil; tree = .object(o) }
+        if case .object(var o) = tree { o["output"] = nil; o["report"] = nil; tree = .object(o) }
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         var data = (try? enc.encode(tree)) ?? Data()

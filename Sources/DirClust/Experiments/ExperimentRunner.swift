@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var quiet = false
     /// Discard an earlier run in `outDir` instead of resuming it.
     public var fresh = false
+    /// Write `report.html` with these settings when an unsharded run finishes (nil: no report).
+    public var report: ReportSettings?
     public init(outDir: String) { self.outDir = outDir }
 }
 
@@ -67,7 +69,7 @@ public struct ExperimentRunner: Sendable {
             throw DirClustError("output directory \(out) cannot be created (\(error.localizedDescription))")
         }
         if options.fresh {
-            for f in RunOutputs.files + [TrialTable.fileName] { try? fm.removeItem(atPath: "\(out)/\(f)") }
+            for f in RunOutputs.files + [TrialTable.fileName, reportFileName] { try? fm.removeItem(atPath: "\(out)/\(f)") }
         }
         try writeAtomically(canonical, to: configPath)
 
@@ -122,6 +124,9 @@ public struct ExperimentRunner: Sendable {
             let prov = Provenance(config: config, environment: env, timings: timings, wallSeconds: wall,
                                   jobs: options.jobs, scenes: scenes.count, scenesResumed: resumed, trials: records.count)
             try RunOutputs.write(records: records, config: config, provenance: prov, to: out)
+            if let settings = options.report, options.shard == nil {
+                try writeReport(runDirectory: out, options: ReportOptions(settings: settings))
+            }
         }
         progress.done(wall: wall, finished: finished)
         return RunReport(records: records, scenesEvaluated: limited.count, scenesResumed: resumed,
