@@ -125,7 +125,7 @@ import Testing
 
         // No trials.csv at all: every trial is missing.
         try FileManager.default.removeItem(atPath: csvPath)
-        refused(["trials.csv is missing: all 48 of 48 planned trials", "bwv66.6_centreTarget_15_overK mixture/baseline"])
+        refused(["trials.csv is missing: all 48 of 48 planned trials", "bwv66.6_centreTarget_15_noise_snr0 mixture/baseline"])
 
         // All rows, but a demo clip deleted: the clip is named.
         try full.write(toFile: csvPath, atomically: true, encoding: .utf8)
