@@ -31,7 +31,7 @@ flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --allow-file-acce
        --no-first-run --disable-extensions --mute-audio)
 
 # 1. Screenshot of the page as a reader first sees it.
-"$browser" "${flags[@]}" --window-size=1280,2000 --screenshot="$(realpath -m "$shot")" "file://$page" 2>/dev/null
+"$browser" "${flags[@]}" --window-size=1280,2000 --virtual-time-budget=10000 --screenshot="$(realpath -m "$shot")" "file://$page" 2>/dev/null
 [ -s "$shot" ] || { echo "report_check: chromium wrote no screenshot to $shot" >&2; exit 1; }
 
 # 2. Every player's duration, as the browser decoded it.
@@ -46,11 +46,11 @@ document.querySelectorAll("audio").forEach(function (a) {
 awk -v s="$script" '{ sub(/<\/body>/, s); print }' "$page" > "$probe"
 dom=$("$browser" "${flags[@]}" --virtual-time-budget=30000 --dump-dom "file://$probe" 2>/dev/null)
 
-total=$(grep -o '<audio ' <<<"$dom" | wc -l)
+total=$({ grep -o '<audio ' <<<"$dom" || true; } | wc -l)
 durations=$(grep -o 'data-duration="[^"]*"' <<<"$dom" | sed 's/data-duration="//; s/"$//' || true)
 loaded=$(grep -c . <<<"$durations" || true)
-positive=$(awk '$1 + 0 > 0 && $1 != "Infinity" && $1 != "NaN"' <<<"$durations" | wc -l)
-errors=$(grep -o 'data-error="[^"]*"' <<<"$dom" | wc -l)
+positive=$({ awk '$1 + 0 > 0 && $1 != "Infinity" && $1 != "NaN"' <<<"$durations" || true; } | wc -l)
+errors=$({ grep -o 'data-error="[^"]*"' <<<"$dom" || true; } | wc -l)
 shortest=$(sort -g <<<"$durations" | head -1)
 
 echo "report_check: $page"

@@ -75,7 +75,7 @@ struct HTMLReport {
         let commit = String(p.gitCommit.prefix(12)) + (p.gitDirty ? " (modified)" : "")
         let pieces = Set(inputs.records.keys.map(\.scene.piece)).count
         return "config <code>\(htmlEscape(String(p.configHash.prefix(12))))</code> · commit <code>\(htmlEscape(commit))</code> · "
-            + "\(pieces) pieces · \(inputs.plan.scenes.count) scenes · \(inputs.records.count) trials · "
+            + "\(pieces) piece\(pieces == 1 ? "" : "s") · \(inputs.plan.scenes.count) scenes · \(inputs.records.count) trials · "
             + "\(config.sampleRate / 1000) kHz, \(formatNumber(config.excerpt.seconds)) s excerpts · metric <code>\(htmlEscape(config.metric))</code>"
     }
 
@@ -208,6 +208,7 @@ struct HTMLReport {
     header { border-bottom: 2px solid var(--line); margin-bottom: 8px; }
     h1 { font-size: 26px; margin: 0 0 4px; }
     h2 { font-size: 21px; margin: 32px 0 10px; padding-top: 8px; border-top: 1px solid var(--line); }
+    header + section > h2 { border-top: none; padding-top: 0; }
     h3 { font-size: 16px; margin: 22px 0 8px; }
     .meta, .note { color: var(--muted); margin: 4px 0 10px; }
     nav { margin: 6px 0 12px; }
