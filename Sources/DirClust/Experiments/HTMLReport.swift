@@ -220,7 +220,7 @@ struct HTMLReport {
     thead th { background: var(--band); font-weight: 600; border-bottom: 2px solid var(--line); }
     .num { text-align: right; white-space: nowrap; }
     table.summary td:first-child { font-weight: 600; }
-    table.listen { width: 100%; }
+    table.listen { min-width: 760px; }
     table.listen th.stage { min-width: 250px; }
     table.listen tbody th { white-space: nowrap; width: 150px; }
     table.listen tr.bound th, table.listen tr.bound td { background: #fbfcfd; }
