@@ -59,6 +59,30 @@ import Testing
         #expect(try withoutFitTimes(dir + "/merged/trials.csv") == withoutFitTimes(dir + "/whole/trials.csv"))
     }
 
+    /// The `nmf` stage (supervised NMF without restoration) shares the `hybrid` stage's NMF fit: adding it
+    /// leaves every hybrid score unchanged, and its own estimates differ from the restored ones.
+    @Test func nmfStageSharesTheHybridFit() async throws {
+        let shared = #", "conditions": [{"name": "overK", "noise": false}], "methods": ["kmeans", "ggmm"], "report": {"demoPieces": 0}, "hybrid": {"trainingMIDI": "\#(Self.root)/experiments/midi/training/scales.mid", "iterations": 20, "trainingIterations": 20}"#
+        let dir = temporaryDirectory("stages")
+        func config(_ stages: String) throws -> ExperimentConfig {
+            try ExperimentConfig.decode(Data(Self.tinyConfigJSON(shared + #", "stages": \#(stages)"#).utf8), source: "stages.json")
+        }
+        let both = try await run(config(#"["clustering", "nmf", "hybrid"]"#), dir + "/both").records
+        let hybridOnly = try await run(config(#"["clustering", "hybrid"]"#), dir + "/hybrid").records
+        let hybrid = both.filter { $0.key.stage == "hybrid" }, nmf = both.filter { $0.key.stage == "nmf" }
+        #expect(hybrid.count == 2 * 2 && nmf.count == 2 * 2)
+        for r in hybrid {
+            let alone = hybridOnly.first { $0.key == r.key }
+            #expect(alone?.sdr == r.sdr && alone?.sir == r.sir && alone?.sar == r.sar, "\(r.key)")
+        }
+        for r in nmf {
+            let restored = hybrid.first { $0.key.scene == r.key.scene && $0.key.method == r.key.method }!
+            #expect(r.sdr.isFinite && r.sdr != restored.sdr, "\(r.key): nmf \(r.sdr) vs hybrid \(restored.sdr)")
+        }
+        let summary = try String(contentsOfFile: dir + "/both/summary.md", encoding: .utf8)
+        #expect(summary.contains("spectrogram restoration improves SDR over supervised NMF"))
+    }
+
     /// Each bad config through the CLI: one clear error, and the output directory is never created.
     @Test(arguments: [
         (#", "bogus": 1"#, "unknown key 'bogus'"),

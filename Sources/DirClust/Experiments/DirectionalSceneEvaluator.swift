@@ -39,7 +39,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                 throw DirClustError("\(piece) has \(parts.count) parts with notes; the config's instruments list \(config.instruments.count), expected at most \(parts.count)")
             }
         }
-        if config.stages.contains("hybrid") {
+        if config.usesNMF {
             _ = try SoundFont(path: trainingSoundFontPath)
             let parts = try midiParts(of: config.hybrid.trainingMIDI)
             guard parts.contains(where: { $0.noteCount > 0 }) else {
@@ -58,7 +58,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
     public func provenance() async -> [String: String] {
         var env: [String: String] = ["soundFont": config.soundFont]
         env["soundFontSHA256"] = (try? SoundFont(path: config.soundFont).sha256()) ?? "unreadable"
-        if config.stages.contains("hybrid") {
+        if config.usesNMF {
             env["trainingSoundFont"] = trainingSoundFontPath
             env["trainingSoundFontSHA256"] = (try? SoundFont(path: trainingSoundFontPath).sha256()) ?? "unreadable"
         }
@@ -162,16 +162,25 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                             scores = try score(estimate)
                         }
                         let meanDeg = chosen.map { fit.means[$0] * 180 / .pi }.reduce(0, +) / Double(max(chosen.count, 1))
+                        // The `nmf` and `hybrid` stages share one supervised-NMF fit on the target cluster's bins.
+                        var restored: (magnitude: NonnegativeMatrix, restoration: NMFRestoration)?
+                        let targetMask = combineMasks(masks, selecting: chosen)
                         for key in keys where key.mask == maskName && key.selection == selName {
                             if key.stage == "clustering" {
                                 record(key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
                                 try demo?.write(key, estimate)
                             } else {
-                                let targetMask = combineMasks(masks, selecting: chosen)
-                                let bases = try await t.measure("hybrid") { try await targetBases(seed: Int(key.seed)!) }
+                                var options = config.hybrid.nmfOptions(seed: Int(key.seed)!)
+                                if restored == nil {
+                                    let bases = try await t.measure("hybrid") { try await targetBases(seed: Int(key.seed)!) }
+                                    restored = try t.measure("hybrid") {
+                                        try restoreTargetCluster(mixture: X, targetMask: targetMask, bases: bases, options: options)
+                                    }
+                                }
+                                options.restoreMissingBins = key.stage == "hybrid"
                                 let gain = try t.measure("hybrid") {
-                                    try hybridTargetGain(mixture: X, targetMask: targetMask, bases: bases,
-                                                         options: config.hybrid.nmfOptions(seed: Int(key.seed)!))
+                                    try hybridTargetGain(mixtureMagnitude: restored!.magnitude, restoration: restored!.restoration,
+                                                         targetMask: targetMask, options: options)
                                 }
                                 let e = t.measure("hybrid") { applyMask(gain, to: X, stft: stft, length: length, sampleRate: rate) }
                                 record(key, try score(e), fit: fit, targetDeg: meanDeg, seconds: fitSeconds)

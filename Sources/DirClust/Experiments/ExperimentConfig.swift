@@ -29,7 +29,8 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     /// Number of clusters (over-estimated: 4 sources, K = 6 by default).
     public var K = [6]
     public var methods = ExperimentConfig.allMethods
-    /// `clustering` = directional clustering + mask; `hybrid` adds the supervised-NMF restoration stage.
+    /// `clustering` = directional clustering + mask; `hybrid` adds the supervised-NMF restoration stage;
+    /// `nmf` is that stage without restoration (the target model kept on the cluster's bins only).
     public var stages = ["clustering"]
     /// Bin weights w_ft in every M-step: `none` (w = 1, the paper) or `power` (|X_L|² + |X_R|²).
     public var weighting = ["power"]
@@ -123,7 +124,10 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public static let defaultSoundFont = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
     public static let allMethods = ["kmeans", "gmm", "cauchy", "tmm", "ggmm"]
     public static let layoutNames = ["centreTarget", "fan"]
-    public static let stageNames = ["clustering", "hybrid"]
+    public static let stageNames = ["clustering", "nmf", "hybrid"]
+
+    /// Whether any stage runs the supervised NMF (and so needs the training solo and its SoundFont).
+    public var usesNMF: Bool { stages.contains("nmf") || stages.contains("hybrid") }
 
     public init() {}
 }

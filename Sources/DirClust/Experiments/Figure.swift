@@ -8,10 +8,11 @@ public enum Figure {
     static let palette = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#000000"]
     static let panelW = 470.0, panelH = 270.0, left = 56.0, top = 56.0, gap = 28.0
 
-    public static func svg(_ records: [TrialRecord], title: String) -> String {
+    /// `conditionOrder`: the panel columns' order (the config's conditions); others follow alphabetically.
+    public static func svg(_ records: [TrialRecord], title: String, conditionOrder: [String] = []) -> String {
         let rows = Summary.rows(records)
         let panelRows = panelRowKeys(rows)
-        let conditions = Summary.orderedUnique(rows.map(\.condition).sorted())
+        let conditions = Summary.orderedUnique(rows.map(\.condition).sorted { compareRank($0, $1, conditionOrder) < 0 })
         let axis = sweptAxis(rows)
         let width = left + Double(conditions.count) * (panelW + gap) + 20
         let height = top + Double(panelRows.count) * (panelH + gap + 30) + 20

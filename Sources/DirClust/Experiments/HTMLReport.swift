@@ -84,7 +84,13 @@ struct HTMLReport {
     /// Stages that have a column, in pipeline order (`clustering`, then `hybrid` = after NMF).
     var stages: [String] { TrialKey.stageOrder.filter { $0 != "baseline" && config.stages.contains($0) } }
 
-    static func stageTitle(_ stage: String) -> String { stage == "hybrid" ? "after NMF" : stage }
+    static func stageTitle(_ stage: String) -> String {
+        switch stage {
+        case "hybrid": "after NMF"
+        case "nmf": "NMF, no restoration"
+        default: stage
+        }
+    }
 
     func listening() -> String {
         let scenes = inputs.plan.scenes.filter(inputs.demo.includes)

@@ -71,7 +71,8 @@ public enum RunOutputs {
     public static func write(records: [TrialRecord], config: ExperimentConfig, provenance: Provenance, to dir: String) throws {
         try writeAtomically(Data(Summary.csv(Summary.rows(records)).utf8), to: "\(dir)/summary.csv")
         try writeAtomically(Data(Summary.markdown(records, config: config).utf8), to: "\(dir)/summary.md")
-        try writeAtomically(Data(Figure.svg(records, title: "\(config.name): SDR of the target estimate").utf8), to: "\(dir)/figure.svg")
+        try writeAtomically(Data(Figure.svg(records, title: "\(config.name): SDR of the target estimate",
+                                                conditionOrder: config.conditions.map(\.name)).utf8), to: "\(dir)/figure.svg")
         try writeAtomically(provenance.json(), to: "\(dir)/provenance.json")
         try writeAtomically(config.canonicalJSON(), to: "\(dir)/config.json")
     }

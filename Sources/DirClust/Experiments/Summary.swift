@@ -75,10 +75,12 @@ public enum Summary {
     }
 
     /// A column of the paper-style table: condition (with SNR when noisy) × angle.
-    struct Column: Hashable, Comparable {
+    struct Column: Hashable {
         var condition, snrDb, angleDeg: String
-        static func < (a: Self, b: Self) -> Bool {
-            lexicographicLess([compareText(a.condition, b.condition), compareNumeric(a.snrDb, b.snrDb),
+        /// Conditions in `conditionOrder` (the config's order, e.g. overK before noise as in the paper),
+        /// then SNR and angle numerically.
+        static func less(_ a: Self, _ b: Self, conditionOrder: [String]) -> Bool {
+            lexicographicLess([compareRank(a.condition, b.condition, conditionOrder), compareNumeric(a.snrDb, b.snrDb),
                                compareNumeric(a.angleDeg, b.angleDeg)])
         }
         var label: String { "\(condition)\(snrDb.isEmpty ? "" : " \(snrDb) dB") θ=\(angleDeg)°" }
@@ -101,7 +103,8 @@ public enum Summary {
                 for v in variants {
                     let cells = stageRows.filter { Variant(K: $0.K, weighting: $0.weighting, selection: $0.selection, mask: $0.mask) == v }
                         + baselines.filter { $0.layout == layout }
-                    let columns = Set(cells.map { Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) }).sorted()
+                    let columns = Set(cells.map { Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) })
+                        .sorted { Column.less($0, $1, conditionOrder: config.conditions.map(\.name)) }
                     md += "## Layout `\(layout)`, stage `\(stage)` (\(v.label))\n\n"
                     md += "| method | " + columns.map(\.label).joined(separator: " | ") + " |\n"
                     md += "|---|" + columns.map { _ in "---:" }.joined(separator: "|") + "|\n"

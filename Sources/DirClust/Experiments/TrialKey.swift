@@ -3,7 +3,7 @@
 /// row read back matches the planned trial byte for byte (this is what resume and merge rely on).
 ///
 /// Order (the row order of every `trials.csv`): piece, layout, angle, condition, SNR, method (mixture,
-/// k-means, GMM, Cauchy, tMM, GGMM, IBM), stage (baseline, clustering, hybrid), K, weighting, selection,
+/// k-means, GMM, Cauchy, tMM, GGMM, IBM), stage (baseline, clustering, nmf, hybrid), K, weighting, selection,
 /// mask, seed; numbers compare numerically. A sorted table is therefore the same however it was produced.
 public struct TrialKey: Hashable, Comparable, Sendable {
     public struct SceneFields: Hashable, Comparable, Sendable {
@@ -43,7 +43,7 @@ public struct TrialKey: Hashable, Comparable, Sendable {
 
     /// Display order of methods: the lower bound, the five clusterers as in the paper, the upper bound.
     public static let methodOrder = ["mixture", "kmeans", "gmm", "cauchy", "tmm", "ggmm", "ibm"]
-    public static let stageOrder = ["baseline", "clustering", "hybrid"]
+    public static let stageOrder = ["baseline", "clustering", "nmf", "hybrid"]
 
     public static func < (a: Self, b: Self) -> Bool {
         if a.scene != b.scene { return a.scene < b.scene }

@@ -22,6 +22,17 @@ import RealModule
 /// ready for `applyMask` on every channel of the mixture.
 public func hybridTargetGain(mixture: [Spectrogram], targetMask: [Double], bases: NMFBases,
                              options: NMFOptions) throws -> [Double] {
+    let (magnitude, restoration) = try restoreTargetCluster(mixture: mixture, targetMask: targetMask, bases: bases,
+                                                            options: options)
+    return try hybridTargetGain(mixtureMagnitude: magnitude, restoration: restoration, targetMask: targetMask,
+                                options: options)
+}
+
+/// The NMF half of `hybridTargetGain(mixture:…)`: the mixture magnitude M = √(Σ_c |X_c|²) and the
+/// supervised NMF fitted to M^q on the target mask's bins. One fit serves both gains (with and without
+/// restoration), which is how the runner scores its `nmf` and `hybrid` stages from a single NMF.
+public func restoreTargetCluster(mixture: [Spectrogram], targetMask: [Double], bases: NMFBases,
+                                 options: NMFOptions) throws -> (magnitude: NonnegativeMatrix, restoration: NMFRestoration) {
     try options.validate()
     let magnitude = try NonnegativeMatrix.spectrogram(of: mixture, power: 1)
     guard targetMask.count == magnitude.values.count else {
@@ -30,8 +41,7 @@ public func hybridTargetGain(mixture: [Spectrogram], targetMask: [Double], bases
     var x = magnitude
     if options.spectrogramPower == 2 { for i in 0..<x.values.count { x.values[i] *= x.values[i] } }
     let restoration = try supervisedNMFRestore(magnitude: x, observed: targetMask, bases: bases, options: options)
-    return try hybridTargetGain(mixtureMagnitude: magnitude, restoration: restoration, targetMask: targetMask,
-                                options: options)
+    return (magnitude, restoration)
 }
 
 /// The gain G of `hybridTargetGain(mixture:…)` from a finished restoration; `mixtureMagnitude` is M
