@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Opens a dirclust report in a real browser (headless Chromium from Debian, installed if missing):
 #   1. saves a screenshot of the page (1280 × 2000) for the README;
-#   2. checks that every <audio> element loads its WAV and reports a duration > 0.
+#   2. checks that every <audio> element loads its clip (FLAC or WAV) and reports a duration > 0.
 # The report itself has no script: for check 2 a copy of it, next to it (so its relative links resolve),
 # gets a few lines of vanilla JS that write each player's duration into a data attribute once
 # `loadedmetadata` fires; Chromium's --dump-dom then shows them. The copy is removed afterwards.

@@ -126,6 +126,32 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 
+    /// FLAC (the report's demo clips): lossless for 16-bit samples, byte-identical on rewrite, smaller than
+    /// the WAV of the same samples; float samples are refused by name.
+    @Test func flacIsLosslessDeterministicAndSmaller() throws {
+        let folder = try AudioTestSupport.scratchFolder("flac")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let n = 16_000
+        let tone = (0..<n).map { 0.4 * sin(2 * Double.pi * 440 * Double($0) / 16_000) * exp(-Double($0) / 8000) }
+        let audio = AudioBuffer(sampleRate: 16_000, channels: [tone, tone.map { 0.5 * $0 }])
+        try writeWAV(audio, to: folder + "/a.flac", format: .pcm16, container: .flac)
+        try writeWAV(audio, to: folder + "/b.flac", format: .pcm16, container: .flac)
+        try writeWAV(audio, to: folder + "/a.wav", format: .pcm16)
+        let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.flac"))
+        #expect(a.prefix(4) == Data("fLaC".utf8))
+        #expect(a == (try Data(contentsOf: URL(fileURLWithPath: folder + "/b.flac"))))
+        let wavSize = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.wav")).count
+        #expect(a.count < wavSize / 2, "flac \(a.count) bytes vs wav \(wavSize)")
+        let back = try readWAV(folder + "/a.flac"), wav = try readWAV(folder + "/a.wav")
+        #expect(back.sampleRate == 16_000 && back.channelCount == 2 && back.frameCount == n)
+        #expect(back.channels == wav.channels)
+        let error = #expect(throws: DirClustError.self) {
+            try writeWAV(audio, to: folder + "/f.flac", format: .float32, container: .flac)
+        }
+        #expect(error?.message.contains("float32 FLAC") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/f.flac"))
+    }
+
     @Test func nonWAVAudioIsRejected() throws {
         let folder = try AudioTestSupport.scratchFolder("wav")
         defer { try? FileManager.default.removeItem(atPath: folder) }

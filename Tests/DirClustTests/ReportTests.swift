@@ -65,8 +65,8 @@ import Testing
         // 5 methods × 2 stages.
         let sources = Self.attributes("src", in: html)
         #expect(sources.count == 4 * 13)
-        #expect(sources.allSatisfy { $0.hasPrefix("demo/bwv66.6_centreTarget_") && $0.hasSuffix(".wav") })
-        #expect(sources.contains("demo/bwv66.6_centreTarget_45_noise_snr0/tmm-hybrid.wav"))
+        #expect(sources.allSatisfy { $0.hasPrefix("demo/bwv66.6_centreTarget_") && $0.hasSuffix(".flac") })
+        #expect(sources.contains("demo/bwv66.6_centreTarget_45_noise_snr0/tmm-hybrid.flac"))
         #expect(html.components(separatedBy: "<audio controls preload=\"metadata\"").count - 1 == 52)
 
         // Every score shown is the trials.csv cell of its trial, character for character.
@@ -83,9 +83,9 @@ import Testing
         #expect(shown == 4 * 12)
 
         // The clips: 16 kHz, the first 0.5 s, mixture in stereo and estimates as the scored mid signal.
-        let mixture = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/mixture.wav")
-        let estimate = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/kmeans-hybrid.wav")
-        let reference = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/reference.wav")
+        let mixture = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/mixture.flac")
+        let estimate = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/kmeans-hybrid.flac")
+        let reference = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/reference.flac")
         #expect(mixture.sampleRate == 16_000 && mixture.channelCount == 2 && mixture.frameCount == 8_000)
         #expect(estimate.channelCount == 1 && estimate.frameCount == 8_000 && reference.channelCount == 1)
         #expect(AudioTestSupport.rms(estimate.channels[0]) > 1e-3, "the estimate is not silent")
@@ -129,8 +129,8 @@ import Testing
 
         // All rows, but a demo clip deleted: the clip is named.
         try full.write(toFile: csvPath, atomically: true, encoding: .utf8)
-        try FileManager.default.removeItem(atPath: dir + "/demo/bwv66.6_centreTarget_15_noise_snr0/ggmm-clustering.wav")
-        refused(["1 of 52 demo clips are missing", "demo/bwv66.6_centreTarget_15_noise_snr0/ggmm-clustering.wav"])
+        try FileManager.default.removeItem(atPath: dir + "/demo/bwv66.6_centreTarget_15_noise_snr0/ggmm-clustering.flac")
+        refused(["1 of 52 demo clips are missing", "demo/bwv66.6_centreTarget_15_noise_snr0/ggmm-clustering.flac"])
 
         // Not a run at all.
         let empty = temporaryDirectory("report-empty")
@@ -154,16 +154,18 @@ import Testing
         #expect(trials.filter { $0.stage != "baseline" }.allSatisfy { $0.K == "4" && $0.seed == "3" && $0.mask == "soft" })
         #expect(demo.clips(of: scene) == ["reference", "mixture", "gmm-clustering", "gmm-hybrid", "tmm-clustering", "tmm-hybrid", "ibm"])
         #expect(demo.trials(of: scenes.first { $0.piece == "b" }!).isEmpty)
-        #expect(demoAudioPath(runDirectory: "out", sceneID: scene.id, clip: "tmm-hybrid") == "out/demo/\(scene.id)/tmm-hybrid.wav")
+        #expect(demoAudioPath(runDirectory: "out", sceneID: scene.id, clip: "tmm-hybrid", format: .flac) == "out/demo/\(scene.id)/tmm-hybrid.flac")
+        #expect(demoAudioPath(runDirectory: "out", sceneID: scene.id, clip: "ibm", format: .wav) == "out/demo/\(scene.id)/ibm.wav")
     }
 
     @Test func reportSettingsAreCheckedAndOutsideTheConfigHash() throws {
         let plain = try ExperimentConfig.decode(Data(#"{"pieces": ["a", "b"]}"#.utf8), source: "c.json")
         let set = try ExperimentConfig.decode(Data(#"{"pieces": ["a", "b"], "report": {"demoPieces": 2}}"#.utf8), source: "c.json")
-        #expect(plain.report == ReportSettings(demoPieces: 1, demoSeconds: 5) && set.report.demoPieces == 2)
+        #expect(plain.report == ReportSettings(demoPieces: 1, demoSeconds: 5, audioFormat: .flac) && set.report.demoPieces == 2)
         #expect(plain.hash == set.hash)
         for (override, expected) in [("report.demoPieces=3", "report.demoPieces"), ("report.demoSeconds=0.1", "report.demoSeconds"),
-                                     ("report.pieces=1", "unknown key 'report.pieces'")] {
+                                     ("report.pieces=1", "unknown key 'report.pieces'"),
+                                     ("report.audioFormat=mp3", "expected one of wav, flac")] {
             #expect(throws: DirClustError.self) { try ExperimentConfig.decode(Data(#"{"pieces": ["a", "b"]}"#.utf8), source: "c.json", overrides: [override]) }
             do { _ = try ExperimentConfig.decode(Data(#"{"pieces": ["a", "b"]}"#.utf8), source: "c.json", overrides: [override]) } catch let e as DirClustError {
                 #expect(e.message.contains(expected), "\(e.message)")

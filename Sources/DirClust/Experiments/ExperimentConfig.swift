@@ -228,9 +228,11 @@ extension ExperimentConfig {
         }
         output = try r.string("output", default: d.output)
         if let rp = r.raw("report") {
-            let rr = try ConfigReader(rp, source: source, path: "report", allowed: ["demoPieces", "demoSeconds"])
+            let rr = try ConfigReader(rp, source: source, path: "report", allowed: ["demoPieces", "demoSeconds", "audioFormat"])
             report.demoPieces = try rr.int("demoPieces", default: d.report.demoPieces, in: 0...pieces.count)
             report.demoSeconds = try rr.double("demoSeconds", default: d.report.demoSeconds, in: 0.5...600)
+            report.audioFormat = AudioContainer(rawValue: try rr.choice("audioFormat", default: d.report.audioFormat.rawValue,
+                                                                        allowed: AudioContainer.allCases.map(\.rawValue)))!
         }
     }
 

@@ -101,7 +101,7 @@ struct HTMLReport {
         let d = inputs.demo
         let clipSeconds = min(d.settings.demoSeconds, config.excerpt.seconds)
         s += "<p class=\"note\">Piece\(d.pieces.count > 1 ? "s" : "") \(d.pieces.map { "<code>\(htmlEscape($0))</code>" }.joined(separator: ", ")): "
-        s += "the first \(formatNumber(clipSeconds)) s of each scene, 16-bit WAV at \(config.sampleRate) Hz. "
+        s += "the first \(formatNumber(clipSeconds)) s of each scene, 16-bit \(d.settings.audioFormat.rawValue.uppercased()) at \(config.sampleRate) Hz. "
         s += "The target is instrument \(config.target + 1) (GM \(config.instruments[config.target])). "
         s += "Scores are those of the whole \(formatNumber(config.excerpt.seconds)) s trial (dB, as in <a href=\"trials.csv\">trials.csv</a>)"
         let setting = [d.K.isEmpty ? nil : "K = \(d.K)", d.weighting.isEmpty ? nil : "weighting \(d.weighting)",
@@ -123,8 +123,9 @@ struct HTMLReport {
         let width = 4 * stages.count
 
         func player(_ clip: String, _ label: String) -> String {
-            let src = htmlEscape(demoAudioRelativePath(sceneID: scene.id, clip: clip))
-            return "<audio controls preload=\"metadata\" src=\"\(src)\" title=\"\(htmlEscape(label))\"><a href=\"\(src)\">\(htmlEscape(clip)).wav</a></audio>"
+            let format = inputs.demo.settings.audioFormat
+            let src = htmlEscape(demoAudioRelativePath(sceneID: scene.id, clip: clip, format: format))
+            return "<audio controls preload=\"metadata\" src=\"\(src)\" title=\"\(htmlEscape(label))\"><a href=\"\(src)\">\(htmlEscape(clip)).\(format.rawValue)</a></audio>"
         }
         func cells(_ key: TrialKey) -> String {
             let r = inputs.records[key]!

@@ -7,10 +7,13 @@ public struct ReportSettings: Codable, Sendable, Equatable {
     public var demoPieces = 1
     /// Length of each demo clip in seconds, from the start of the excerpt (the whole excerpt when shorter).
     public var demoSeconds = 5.0
+    /// File format of the clips: lossless 16-bit `flac` (≈ 60 % of the size) or `wav`.
+    public var audioFormat = AudioContainer.flac
 
-    public init(demoPieces: Int = 1, demoSeconds: Double = 5.0) {
+    public init(demoPieces: Int = 1, demoSeconds: Double = 5.0, audioFormat: AudioContainer = .flac) {
         self.demoPieces = demoPieces
         self.demoSeconds = demoSeconds
+        self.audioFormat = audioFormat
     }
 }
 
@@ -19,7 +22,7 @@ public struct ReportSettings: Codable, Sendable, Equatable {
 /// other swept fields — the first K, weighting, selection, mask and seed of the config.
 ///
 /// Each demo trial has one clip: `mixture`, `ibm`, or `<method>-<stage>` (e.g. `tmm-hybrid`); every demo
-/// scene also has the target's dry source as `reference`. Files: `demo/<scene_id>/<clip>.wav`.
+/// scene also has the target's dry source as `reference`. Files: `demo/<scene_id>/<clip>.flac` (or `.wav`).
 public struct DemoSelection: Sendable, Equatable {
     public let settings: ReportSettings
     /// Piece names (as in `trials.csv`) whose scenes are in the demo.
@@ -62,20 +65,20 @@ public struct DemoSelection: Sendable, Equatable {
     }
 }
 
-/// `demo/<scene_id>/<clip>.wav`: a demo clip's path relative to the run directory (what the report links).
-public func demoAudioRelativePath(sceneID: String, clip: String) -> String {
-    "demo/\(sceneID)/\(clip).wav"
+/// `demo/<scene_id>/<clip>.<flac|wav>`: a demo clip's path relative to the run directory (what the report links).
+public func demoAudioRelativePath(sceneID: String, clip: String, format: AudioContainer) -> String {
+    "demo/\(sceneID)/\(clip).\(format.rawValue)"
 }
 
 /// A demo clip's path inside a run directory.
-public func demoAudioPath(runDirectory: String, sceneID: String, clip: String) -> String {
-    "\(runDirectory)/\(demoAudioRelativePath(sceneID: sceneID, clip: clip))"
+public func demoAudioPath(runDirectory: String, sceneID: String, clip: String, format: AudioContainer) -> String {
+    "\(runDirectory)/\(demoAudioRelativePath(sceneID: sceneID, clip: clip, format: format))"
 }
 
 /// Writes the demo clips of one scene while it is evaluated (nil for a scene outside the demo).
 ///
-/// Each clip is the first `demoSeconds` of the signal as 16-bit PCM at the scene's sample rate (samples
-/// beyond ±1 clip). The mixture is kept in stereo so the directions can be heard; estimates are written
+/// Each clip is the first `demoSeconds` of the signal as 16-bit PCM (FLAC or WAV) at the scene's sample
+/// rate (samples beyond ±1 clip). The mixture is kept in stereo so the directions can be heard; estimates are written
 /// as what the metric scored: the mid signal (L + R)/2 for `sources`, the stereo image for `images`.
 public struct DemoClipWriter: Sendable {
     public let selection: DemoSelection
@@ -110,6 +113,8 @@ public struct DemoClipWriter: Sendable {
     func write(_ audio: AudioBuffer, clip: String) throws {
         let frames = min(audio.frameCount, Int((selection.settings.demoSeconds * Double(audio.sampleRate)).rounded()))
         let excerpt = AudioBuffer(sampleRate: audio.sampleRate, channels: audio.channels.map { Array($0.prefix(frames)) })
-        try writeWAV(excerpt, to: demoAudioPath(runDirectory: runDirectory, sceneID: sceneID, clip: clip), format: .pcm16)
+        let format = selection.settings.audioFormat
+        try writeWAV(excerpt, to: demoAudioPath(runDirectory: runDirectory, sceneID: sceneID, clip: clip, format: format),
+                     format: .pcm16, container: format)
     }
 }

@@ -66,7 +66,7 @@ struct ReportInputs {
         for scene in plan.scenes where demo.includes(scene) {
             for clip in demo.clips(of: scene) {
                 total += 1
-                let relative = demoAudioRelativePath(sceneID: scene.id, clip: clip)
+                let relative = demoAudioRelativePath(sceneID: scene.id, clip: clip, format: settings.audioFormat)
                 if !fm.fileExists(atPath: "\(dir)/\(relative)") { absent.append(relative) }
             }
         }
