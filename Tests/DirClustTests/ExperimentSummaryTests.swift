@@ -45,6 +45,38 @@ import Testing
         #expect(md.contains("| tmm | 2.00 ± 0.00 (2) | – |"))
     }
 
+    /// Claim evidence names each winning cell fully: the SNR of a noisy condition and every setting that
+    /// varies (here the weighting), so cells of a sweep are told apart.
+    @Test func claimCellsNameTheSweptSettings() {
+        func noisy(_ method: String, _ sdr: Double, snr: String, weighting: String) -> TrialRecord {
+            var r = record("a", "15", method, sdr, condition: "noise")
+            r.key.scene.snrDb = snr
+            r.key.weighting = weighting
+            return r
+        }
+        let table = [noisy("kmeans", 1, snr: "0", weighting: "power"), noisy("ggmm", 2, snr: "0", weighting: "power"),
+                     noisy("kmeans", 3, snr: "10", weighting: "none"), noisy("tmm", 3.25, snr: "10", weighting: "none")]
+        let claim = Claims.check(Summary.rows(table))[1]
+        #expect(claim.verdict == .reproduced)
+        #expect(claim.evidence.contains("noise 0 dB θ=15° power: ggmm +1.00 dB") && claim.evidence.contains("noise 10 dB θ=15° none: tmm +0.25 dB"),
+                "\(claim.evidence)")
+    }
+
+    /// Summary columns and figure panels follow the config's condition order (overK before noise, as in the
+    /// paper), not the alphabet.
+    @Test func conditionsFollowTheConfigOrder() {
+        let table = [record("a", "15", "kmeans", 1), record("a", "15", "kmeans", 2, condition: "noise")]
+        var config = ExperimentConfig()
+        #expect(config.conditions.map(\.name) == ["overK", "noise"])
+        let header = Summary.markdown(table, config: config).split(separator: "\n").first { $0.hasPrefix("| method") }!
+        #expect(header == "| method | overK θ=15° | noise θ=15° |")
+        config.conditions.reverse()
+        let reversed = Summary.markdown(table, config: config).split(separator: "\n").first { $0.hasPrefix("| method") }!
+        #expect(reversed == "| method | noise θ=15° | overK θ=15° |")
+        let svg = Figure.svg(table, title: "t", conditionOrder: ["overK", "noise"])
+        #expect(svg.range(of: "· overK")!.lowerBound < svg.range(of: "· noise")!.lowerBound)
+    }
+
     @Test func claimsAreMarked() {
         // k-means 4 / 5 dB; tMM 2 dB at 15°: band reproduced (all in 1.5–5.5), tMM never beats k-means.
         let table = [record("a", "15", "kmeans", 4), record("a", "45", "kmeans", 5), record("a", "15", "tmm", 2)]

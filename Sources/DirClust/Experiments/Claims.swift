@@ -49,6 +49,13 @@ public enum Claims {
     /// (condition × angle × settings) the better of tMM and GGMM has a higher mean SDR than k-means.
     static func heavyTailsBeatKMeans(_ cells: [SummaryRow], layout: String) -> Claim? {
         func cellKey(_ r: SummaryRow) -> String { [r.condition, r.snrDb, r.angleDeg, r.K, r.weighting, r.selection, r.mask].joined(separator: "|") }
+        // A cell is named by condition, SNR and angle, plus each setting that varies between cells.
+        let settings: [(String, KeyPath<SummaryRow, String>)] = [("K=", \.K), ("", \.weighting), ("", \.selection), ("", \.mask)]
+        let varying = settings.filter { _, kp in Set(cells.map { $0[keyPath: kp] }).count > 1 }
+        func cellLabel(_ r: SummaryRow) -> String {
+            "\(r.condition)\(r.snrDb.isEmpty ? "" : " \(r.snrDb) dB") θ=\(r.angleDeg)°"
+                + varying.map { prefix, kp in " \(prefix)\(r[keyPath: kp])" }.joined()
+        }
         var wins: [String] = [], total = 0
         for k in Summary.orderedUnique(cells.map(cellKey)) {
             let c = cells.filter { cellKey($0) == k }
@@ -57,7 +64,7 @@ public enum Claims {
             guard let best = proposed.max(by: { $0.sdr.mean < $1.sdr.mean }) else { continue }
             total += 1
             if best.sdr.mean > km.sdr.mean {
-                wins.append("\(best.condition) θ=\(best.angleDeg)°: \(best.method) " + String(format: "%+.2f dB", best.sdr.mean - km.sdr.mean))
+                wins.append("\(cellLabel(best)): \(best.method) " + String(format: "%+.2f dB", best.sdr.mean - km.sdr.mean))
             }
         }
         guard total > 0 else { return nil }
