@@ -41,10 +41,17 @@ bench:
 	$(SWIFT) run $(SWIFT_FLAGS) dirclust-bench
 
 CI_RUN = .build/ci-run
-.PHONY: reproduce baseline
-## reproduce: run configs/paper.json into results/ (trials.csv, summary.md, summary.csv, figure.svg, provenance.json)
+.PHONY: reproduce reproduce-sweeps baseline
+## reproduce: run configs/paper.json into results/ (trials.csv, summary.md/csv, figure.svg, provenance.json, report.html,
+##            demo/; ≈ 2 min on 2 cores) and configs/hybrid.json, the NMF stages, into results/hybrid/ (≈ 4 min)
 reproduce: deps build
 	$(BIN) reproduce
+	$(BIN) run --config configs/hybrid.json --out results/hybrid --fresh
+
+SWEEPS = snr weighting k angle
+## reproduce-sweeps: run configs/sweeps/{snr,weighting,k,angle}.json into results/sweeps/ (≈ 30 min on 2 cores)
+reproduce-sweeps: deps build
+	for s in $(SWEEPS); do $(BIN) run --config configs/sweeps/$$s.json --out results/sweeps/$$s --fresh || exit 1; done
 
 ## baseline: regenerate the CI regression baseline results/ci/ from configs/ci.json (commit it, saying why)
 baseline: deps build
