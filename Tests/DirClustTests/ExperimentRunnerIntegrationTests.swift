@@ -45,6 +45,13 @@ import Testing
         let prov = try String(contentsOfFile: dir + "/whole/provenance.json", encoding: .utf8)
         #expect(prov.contains("soundFontSHA256") && prov.contains("libsndfile") && prov.contains("\"fit\""))
 
+        // Rerunning a finished run resumes every scene and keeps its timings in the provenance.
+        let first = try JSONDecoder().decode(Provenance.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/whole/provenance.json")))
+        let again = try await run(c, dir + "/whole")
+        let second = try JSONDecoder().decode(Provenance.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/whole/provenance.json")))
+        #expect(again.scenesEvaluated == 0 && second.scenesResumed == 4)
+        #expect(second.stageSeconds["fit"] == first.stageSeconds["fit"] && second.wallSeconds >= first.wallSeconds)
+
         // Resume after a "kill" (1 of 4 scenes done, a torn last row) gives the same table.
         _ = try await run(c, dir + "/resumed", limit: 1)
         let h = FileHandle(forWritingAtPath: dir + "/resumed/trials.csv")!

@@ -69,8 +69,12 @@ public struct ExperimentRunner: Sendable {
             throw DirClustError("output directory \(out) cannot be created (\(error.localizedDescription))")
         }
         if options.fresh {
-            for f in RunOutputs.files + [TrialTable.fileName, reportFileName] { try? fm.removeItem(atPath: "\(out)/\(f)") }
+            // The run's own files only (results/ also holds other runs' folders), its demo clips included.
+            for f in RunOutputs.files + [TrialTable.fileName, reportFileName, "demo"] { try? fm.removeItem(atPath: "\(out)/\(f)") }
         }
+        // A resumed run's provenance also counts the time of the finished run it continues (same config).
+        let earlier = options.fresh ? nil : fm.contents(atPath: "\(out)/provenance.json")
+            .flatMap { try? JSONDecoder().decode(Provenance.self, from: $0) }.flatMap { $0.configHash == config.hash ? $0 : nil }
         try writeAtomically(canonical, to: configPath)
 
         // Resume: keep every complete row already recorded; redo scenes missing any of their trials.
@@ -86,6 +90,7 @@ public struct ExperimentRunner: Sendable {
         progress.start(resumed: resumed, jobs: options.jobs, shard: options.shard)
 
         var timings = StageTimings()
+        for (stage, seconds) in earlier?.stageSeconds ?? [:] { timings.add(stage, seconds) }
         let evaluator = self.evaluator
         do {
             try await withThrowingTaskGroup(of: (ScenePlan, SceneOutcome, Double).self) { group in
@@ -121,7 +126,7 @@ public struct ExperimentRunner: Sendable {
             try writeAtomically(Data(TrialTable.text(records).utf8), to: csvPath)
             var env = await evaluator.provenance()
             if let shard = options.shard { env["shard"] = shard.description }
-            let prov = Provenance(config: config, environment: env, timings: timings, wallSeconds: wall,
+            let prov = Provenance(config: config, environment: env, timings: timings, wallSeconds: wall + (earlier?.wallSeconds ?? 0),
                                   jobs: options.jobs, scenes: scenes.count, scenesResumed: resumed, trials: records.count)
             try RunOutputs.write(records: records, config: config, provenance: prov, to: out)
             if let settings = options.report, options.shard == nil {

@@ -13,8 +13,10 @@ public struct Provenance: Codable, Sendable {
     public var scenes: Int
     public var scenesResumed: Int
     public var trials: Int
+    /// Wall-clock seconds of the run (plus those of the finished run it resumed, if any).
     public var wallSeconds: Double
-    /// Seconds per stage summed over scenes (CPU-side, so ≈ jobs × wall when all cores are busy).
+    /// Seconds per stage summed over scenes (CPU-side, so ≈ jobs × wall when all cores are busy), likewise
+    /// including a resumed finished run's.
     public var stageSeconds: [String: Double]
     /// Each stage's share of the summed stage time.
     public var stageShare: [String: Double]
