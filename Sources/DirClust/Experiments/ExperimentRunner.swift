@@ -48,6 +48,7 @@ public struct ExperimentRunner: Sendable {
 
     public func run() async throws -> RunReport {
         let start = ContinuousClock.now
+        let gitState = Provenance.git()
         let plan = ExperimentPlan(config)
         let scenes = plan.scenes(in: options.shard)
         guard options.jobs >= 1 else { throw DirClustError("--jobs \(options.jobs) is invalid; expected at least 1") }
@@ -127,7 +128,8 @@ public struct ExperimentRunner: Sendable {
             var env = await evaluator.provenance()
             if let shard = options.shard { env["shard"] = shard.description }
             let prov = Provenance(config: config, environment: env, timings: timings, wallSeconds: wall + (earlier?.wallSeconds ?? 0),
-                                  jobs: options.jobs, scenes: scenes.count, scenesResumed: resumed, trials: records.count)
+                                  jobs: options.jobs, scenes: scenes.count, scenesResumed: resumed, trials: records.count,
+                                  git: gitState)
             try RunOutputs.write(records: records, config: config, provenance: prov, to: out)
             if let settings = options.report, options.shard == nil {
                 try writeReport(runDirectory: out, options: ReportOptions(settings: settings))

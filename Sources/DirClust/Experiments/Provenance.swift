@@ -21,9 +21,11 @@ public struct Provenance: Codable, Sendable {
     /// Each stage's share of the summed stage time.
     public var stageShare: [String: Double]
 
+    /// `git`: the repository state to record, taken when the run started (before it rewrote any tracked
+    /// result file); nil reads it now.
     public init(config: ExperimentConfig, environment: [String: String], timings: StageTimings, wallSeconds: Double,
-                jobs: Int, scenes: Int, scenesResumed: Int, trials: Int) {
-        (gitCommit, gitDirty) = Self.git()
+                jobs: Int, scenes: Int, scenesResumed: Int, trials: Int, git: (commit: String, dirty: Bool)? = nil) {
+        (gitCommit, gitDirty) = git ?? Self.git()
         configHash = config.hash
         self.config = config
         self.environment = environment
@@ -47,7 +49,7 @@ public struct Provenance: Codable, Sendable {
 
     /// HEAD of the working directory's git repository and whether tracked files differ from it
     /// ("unknown" outside a repository).
-    static func git() -> (String, Bool) {
+    static func git() -> (commit: String, dirty: Bool) {
         func run(_ args: [String]) -> String? {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
