@@ -77,6 +77,25 @@ import Testing
         #expect(svg.range(of: "· overK")!.lowerBound < svg.range(of: "· noise")!.lowerBound)
     }
 
+    /// Against K the bounds (which have no K) are drawn as flat dashed lines, not left out.
+    @Test func kSweepFigureDrawsTheBoundsFlat() {
+        var table = [record("a", "15", "mixture", -3), record("a", "15", "ibm", 9)]
+        for (k, sdr) in [("2", 1.0), ("4", 4.0), ("6", 3.0)] {
+            var r = record("a", "15", "kmeans", sdr)
+            r.key.K = k
+            table.append(r)
+        }
+        let svg = Figure.svg(table, title: "t")
+        let polylines = svg.components(separatedBy: "<polyline").dropFirst()
+        #expect(polylines.count == 3)
+        let dashed = polylines.filter { $0.contains("stroke-dasharray") }
+        #expect(dashed.count == 2)
+        for line in dashed {
+            let points = line.components(separatedBy: "points=\"")[1].prefix { $0 != "\"" }.split(separator: " ")
+            #expect(points.count == 3 && Set(points.map { $0.split(separator: ",")[1] }).count == 1, "\(points)")
+        }
+    }
+
     @Test func claimsAreMarked() {
         // k-means 4 / 5 dB; tMM 2 dB at 15°: band reproduced (all in 1.5–5.5), tMM never beats k-means.
         let table = [record("a", "15", "kmeans", 4), record("a", "45", "kmeans", 5), record("a", "15", "tmm", 2)]

@@ -7,6 +7,8 @@ import Foundation
 public enum Figure {
     static let palette = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#000000"]
     static let panelW = 470.0, panelH = 270.0, left = 56.0, top = 56.0, gap = 28.0
+    /// Room below a panel for its x labels and legend, before the next row's title.
+    static let rowExtra = 62.0
 
     /// `conditionOrder`: the panel columns' order (the config's conditions); others follow alphabetically.
     public static func svg(_ records: [TrialRecord], title: String, conditionOrder: [String] = []) -> String {
@@ -15,7 +17,7 @@ public enum Figure {
         let conditions = Summary.orderedUnique(rows.map(\.condition).sorted { compareRank($0, $1, conditionOrder) < 0 })
         let axis = sweptAxis(rows)
         let width = left + Double(conditions.count) * (panelW + gap) + 20
-        let height = top + Double(panelRows.count) * (panelH + gap + 30) + 20
+        let height = top + Double(panelRows.count) * (panelH + gap + rowExtra) + 20
         var s = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
@@ -25,7 +27,7 @@ public enum Figure {
         let (lo, hi) = yRange(rows)
         for (ri, pr) in panelRows.enumerated() {
             for (ci, cond) in conditions.enumerated() {
-                let x0 = left + Double(ci) * (panelW + gap), y0 = top + Double(ri) * (panelH + gap + 30)
+                let x0 = left + Double(ci) * (panelW + gap), y0 = top + Double(ri) * (panelH + gap + rowExtra)
                 let cells = rows.filter { $0.condition == cond && $0.layout == pr.layout && ($0.stage == pr.stage || $0.stage == "baseline") }
                 s += "<text x=\"\(f(x0 + panelW / 2))\" y=\"\(f(y0 - 8))\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">\(esc("\(pr.layout) · \(pr.stage) · \(cond)"))</text>\n"
                 s += axes(x0: x0, y0: y0, lo: lo, hi: hi)
@@ -118,8 +120,10 @@ public enum Figure {
         var s = ""
         for (mi, m) in methods.enumerated() {
             var pts: [(Double, Double)] = []
+            // The bounds have no K: against K they are flat lines at their mean.
+            let flat = cells.allSatisfy { $0.method != m || $0[keyPath: axis].isEmpty }
             for x in xs {
-                let g = cells.filter { $0.method == m && $0[keyPath: axis] == x }
+                let g = cells.filter { $0.method == m && (flat || $0[keyPath: axis] == x) }
                 guard !g.isEmpty, let xv = Double(x) else { continue }
                 pts.append((xPixel(xv), yPixel(g.map(\.sdr.mean).reduce(0, +) / Double(g.count), y0: y0, lo: lo, hi: hi)))
             }
@@ -129,8 +133,8 @@ public enum Figure {
         }
         for x in xs { if let v = Double(x) { s += "<text x=\"\(f(xPixel(v)))\" y=\"\(f(y0 + panelH + 16))\" text-anchor=\"middle\">\(esc(x))</text>" } }
         let name = axis == \SummaryRow.K ? "K" : (axis == \SummaryRow.snrDb ? "SNR (dB)" : "θ (°)")
-        s += "<text x=\"\(f(x0 + panelW - 4))\" y=\"\(f(y0 + panelH + 16))\" text-anchor=\"end\" font-style=\"italic\">\(name)</text>\n"
-        return s + legend(methods, x0: x0, y0: y0 + panelH + 26, dashed: ["mixture", "ibm"])
+        s += "<text x=\"\(f(x0 + panelW / 2))\" y=\"\(f(y0 + panelH + 31))\" text-anchor=\"middle\" font-style=\"italic\">\(name)</text>\n"
+        return s + legend(methods, x0: x0, y0: y0 + panelH + 40, dashed: ["mixture", "ibm"])
     }
 
     static func legend(_ labels: [String], x0: Double, y0: Double, dashed: [String]) -> String {
@@ -138,7 +142,7 @@ public enum Figure {
         for (i, l) in labels.enumerated() {
             s += "<rect x=\"\(f(x))\" y=\"\(f(y0))\" width=\"12\" height=\"10\" fill=\"\(palette[i % palette.count])\"\(dashed.contains(l) ? " opacity=\"0.6\"" : "")/>"
             s += "<text x=\"\(f(x + 16))\" y=\"\(f(y0 + 9))\">\(esc(l))</text>"
-            x += 24 + Double(l.count) * 6.5
+            x += 28 + Double(l.count) * 8
         }
         return s + "\n"
     }
