@@ -47,8 +47,8 @@ public struct Provenance: Codable, Sendable {
         return d
     }
 
-    /// HEAD of the working directory's git repository and whether tracked files differ from it
-    /// ("unknown" outside a repository).
+    /// HEAD of the working directory's git repository and whether tracked files outside `results/` differ
+    /// from it ("unknown" outside a repository).
     static func git() -> (commit: String, dirty: Bool) {
         func run(_ args: [String]) -> String? {
             let p = Process()
@@ -63,7 +63,9 @@ public struct Provenance: Codable, Sendable {
             return p.terminationStatus == 0 ? String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : nil
         }
         guard let head = run(["rev-parse", "HEAD"]) else { return ("unknown", false) }
-        let dirty = !(run(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        // results/ holds generated outputs (one reproduce rewrites several runs there); only code and
+        // configs decide whether the commit describes what ran.
+        let dirty = !(run(["status", "--porcelain", "--untracked-files=no", "--", ":(top,exclude)results"]) ?? "").isEmpty
         return (head, dirty)
     }
 }
