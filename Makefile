@@ -43,7 +43,7 @@ bench:
 CI_RUN = .build/ci-run
 .PHONY: reproduce reproduce-sweeps baseline
 ## reproduce: run configs/paper.json into results/ (trials.csv, summary.md/csv, figure.svg, provenance.json, report.html,
-##            demo/; ≈ 2 min on 2 cores) and configs/hybrid.json, the NMF stages, into results/hybrid/ (≈ 4 min)
+##            demo/; 83 s on 2 cores) and configs/hybrid.json, the NMF stages, into results/hybrid/ (3 min)
 reproduce: deps build
 	$(BIN) reproduce
 	$(BIN) run --config configs/hybrid.json --out results/hybrid --fresh
