@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Opens a dirclust report in a real browser (headless Chromium from Debian, installed if missing):
-#   1. saves a screenshot of the page (1280 × 2000) for the README;
+#   1. saves a screenshot of the page (1280 × 2000, or REPORT_CHECK_WIDTH × 2000) for the README;
 #   2. checks that every <audio> element loads its clip (FLAC or WAV) and reports a duration > 0.
 # The report itself has no script: for check 2 a copy of it, next to it (so its relative links resolve),
 # gets a few lines of vanilla JS that write each player's duration into a data attribute once
@@ -31,7 +31,7 @@ flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --allow-file-acce
        --no-first-run --disable-extensions --mute-audio)
 
 # 1. Screenshot of the page as a reader first sees it.
-"$browser" "${flags[@]}" --window-size=1280,2000 --virtual-time-budget=10000 --screenshot="$(realpath -m "$shot")" "file://$page" 2>/dev/null
+"$browser" "${flags[@]}" --window-size="${REPORT_CHECK_WIDTH:-1280}",2000 --virtual-time-budget=10000 --screenshot="$(realpath -m "$shot")" "file://$page" 2>/dev/null
 [ -s "$shot" ] || { echo "report_check: chromium wrote no screenshot to $shot" >&2; exit 1; }
 
 # 2. Every player's duration, as the browser decoded it.

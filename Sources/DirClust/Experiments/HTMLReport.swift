@@ -93,7 +93,14 @@ struct HTMLReport {
     }
 
     func listening() -> String {
-        let scenes = inputs.plan.scenes.filter(inputs.demo.includes)
+        // Plan order (piece, layout, angle), but the conditions as the config lists them (overK before noise).
+        let conditionRank = Dictionary(config.conditions.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let scenes = inputs.plan.scenes.filter(inputs.demo.includes).enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if x.piece != y.piece || x.layout != y.layout || x.angleDeg != y.angleDeg { return a.offset < b.offset }
+            let (rx, ry) = (conditionRank[x.condition.name] ?? .max, conditionRank[y.condition.name] ?? .max)
+            return rx != ry ? rx < ry : a.offset < b.offset
+        }.map(\.element)
         var s = "<section id=\"listening\">\n<h2>Listening</h2>\n"
         guard !scenes.isEmpty else {
             return s + "<p class=\"note\">No demo audio in this run (<code>report.demoPieces</code> = 0).</p>\n</section>"
