@@ -47,7 +47,7 @@ struct HTMLReport {
         \(Self.css)
         </style>
         </head>
-        <body>
+        <body\(stages.count > 2 ? " class=\"wide\"" : "")>
         <header>
         <h1>\(htmlEscape(title))</h1>
         <p class="meta">\(meta())</p>
@@ -219,6 +219,7 @@ struct HTMLReport {
     :root { color-scheme: light; --ink: #1d2430; --muted: #5b6472; --line: #dde2e8; --band: #f5f7fa; --accent: #2f6db5; }
     * { box-sizing: border-box; }
     body { margin: 0 auto; max-width: 1240px; padding: 24px 28px 48px; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink); background: #fff; }
+    body.wide { max-width: 1720px; }
     header { border-bottom: 2px solid var(--line); margin-bottom: 8px; }
     h1 { font-size: 26px; margin: 0 0 4px; }
     h2 { font-size: 21px; margin: 32px 0 10px; padding-top: 8px; border-top: 1px solid var(--line); }
