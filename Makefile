@@ -43,7 +43,7 @@ bench:
 CI_RUN = .build/ci-run
 .PHONY: reproduce reproduce-sweeps baseline
 ## reproduce: run configs/paper.json into results/ (trials.csv, summary.md/csv, figure.svg, provenance.json, report.html,
-##            demo/; 83 s on 2 cores) and configs/hybrid.json, the NMF stages, into results/hybrid/ (3 min)
+##            demo/; ≈ 90 s on 2 cores) and configs/hybrid.json, the NMF stages, into results/hybrid/ (3 min)
 reproduce: deps build
 	$(BIN) reproduce
 	$(BIN) run --config configs/hybrid.json --out results/hybrid --fresh
@@ -58,6 +58,7 @@ baseline: deps build
 	$(BIN) run --config configs/ci.json --out results/ci --fresh --quiet
 
 .PHONY: report-check
-## report-check: open results/report.html in headless Chromium (apt-installed if missing): screenshot docs/report.png, every <audio> must report a duration > 0
+## report-check: open results/report.html and results/hybrid/report.html in headless Chromium (apt-installed if missing): screenshot docs/report.png, every <audio> must report a duration > 0
 report-check:
 	scripts/report_check.sh results/report.html docs/report.png
+	REPORT_CHECK_WIDTH=1760 scripts/report_check.sh results/hybrid/report.html docs/report-hybrid.png
