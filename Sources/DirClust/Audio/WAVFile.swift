@@ -60,7 +60,7 @@ public func readWAV(_ path: String, channels expectedChannels: Int? = nil, sampl
 
     let major = Int(info.format) & Int(SF_FORMAT_TYPEMASK)
     guard [SF_FORMAT_WAV, SF_FORMAT_WAVEX, SF_FORMAT_RF64, SF_FORMAT_FLAC].map({ Int($0) }).contains(major) else {
-        throw DirClustError("file '\(path)' is not a WAV file (libsndfile major format 0x\(String(major, radix: 16))); expected RIFF/WAVE audio.")
+        throw DirClustError("file '\(path)' is not a WAV file (libsndfile major format 0x\(String(major, radix: 16))); expected RIFF/WAVE (or FLAC) audio.")
     }
     let channelCount = Int(info.channels)
     let frames = Int(info.frames)

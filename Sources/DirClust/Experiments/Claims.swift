@@ -48,17 +48,14 @@ public enum Claims {
     /// "tMM / GGMM beat k-means under certain conditions": reproduced if in at least one cell
     /// (condition × angle × settings) the better of tMM and GGMM has a higher mean SDR than k-means.
     static func heavyTailsBeatKMeans(_ cells: [SummaryRow], layout: String) -> Claim? {
-        func cellKey(_ r: SummaryRow) -> String { [r.condition, r.snrDb, r.angleDeg, r.K, r.weighting, r.selection, r.mask].joined(separator: "|") }
         // A cell is named by condition, SNR and angle, plus each setting that varies between cells.
-        let settings: [(String, KeyPath<SummaryRow, String>)] = [("K=", \.K), ("", \.weighting), ("", \.selection), ("", \.mask)]
-        let varying = settings.filter { _, kp in Set(cells.map { $0[keyPath: kp] }).count > 1 }
+        let varying = SummaryRow.varyingSettings(cells)
         func cellLabel(_ r: SummaryRow) -> String {
-            "\(r.condition)\(r.snrDb.isEmpty ? "" : " \(r.snrDb) dB") θ=\(r.angleDeg)°"
-                + varying.map { prefix, kp in " \(prefix)\(r[keyPath: kp])" }.joined()
+            "\(r.condition)\(r.snrDb.isEmpty ? "" : " \(r.snrDb) dB") θ=\(r.angleDeg)°" + varying.map { " " + r.settingLabel($0) }.joined()
         }
         var wins: [String] = [], total = 0
-        for k in Summary.orderedUnique(cells.map(cellKey)) {
-            let c = cells.filter { cellKey($0) == k }
+        for cell in Summary.orderedUnique(cells.map(\.cell)) {
+            let c = cells.filter { $0.cell == cell }
             guard let km = c.first(where: { $0.method == "kmeans" }) else { continue }
             let proposed = c.filter { $0.method == "tmm" || $0.method == "ggmm" }
             guard let best = proposed.max(by: { $0.sdr.mean < $1.sdr.mean }) else { continue }
@@ -82,8 +79,7 @@ public enum Claims {
         for method in clusterers {
             var diffs: [Double] = []
             for h in after where h.method == method {
-                if let c = before.first(where: { $0.method == method && $0.condition == h.condition && $0.snrDb == h.snrDb
-                    && $0.angleDeg == h.angleDeg && $0.K == h.K && $0.weighting == h.weighting && $0.selection == h.selection && $0.mask == h.mask }) {
+                if let c = before.first(where: { $0.method == method && $0.cell == h.cell }) {
                     diffs.append(h.sdr.mean - c.sdr.mean)
                 }
             }

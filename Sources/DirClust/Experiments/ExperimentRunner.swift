@@ -71,7 +71,7 @@ public struct ExperimentRunner: Sendable {
         }
         if options.fresh {
             // The run's own files only (results/ also holds other runs' folders), its demo clips included.
-            for f in RunOutputs.files + [TrialTable.fileName, reportFileName, "demo"] { try? fm.removeItem(atPath: "\(out)/\(f)") }
+            for f in RunOutputs.files + [TrialTable.fileName, reportFileName, demoFolderName] { try? fm.removeItem(atPath: "\(out)/\(f)") }
         }
         // A resumed run's provenance also counts the time of the finished run it continues (same config).
         let earlier = options.fresh ? nil : fm.contents(atPath: "\(out)/provenance.json")

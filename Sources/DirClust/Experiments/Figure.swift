@@ -83,10 +83,9 @@ public enum Figure {
     static func bars(_ cells: [SummaryRow], x0: Double, y0: Double, lo: Double, hi: Double) -> String {
         let methods = Summary.orderedMethods(cells.map(\.method))
         let methodCells = cells.filter { $0.stage != "baseline" }
-        let varying = [\SummaryRow.K, \SummaryRow.weighting, \SummaryRow.selection, \SummaryRow.mask]
-            .filter { kp in Set(methodCells.map { $0[keyPath: kp] }).count > 1 }
+        let varying = SummaryRow.varyingSettings(methodCells)
         func seriesLabel(_ r: SummaryRow) -> String {
-            (["θ=\(r.angleDeg)°"] + varying.map { kp in kp == \SummaryRow.K ? "K=\(r.K)" : r[keyPath: kp] }).joined(separator: " ")
+            (["θ=\(r.angleDeg)°"] + varying.map(r.settingLabel)).joined(separator: " ")
         }
         let series = Summary.orderedUnique(methodCells.sorted { $0.key < $1.key }.map(seriesLabel))
         guard !methods.isEmpty, !series.isEmpty else { return "" }

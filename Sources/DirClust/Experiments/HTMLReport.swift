@@ -94,12 +94,11 @@ struct HTMLReport {
 
     func listening() -> String {
         // Plan order (piece, layout, angle), but the conditions as the config lists them (overK before noise).
-        let conditionRank = Dictionary(config.conditions.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let conditionOrder = config.conditions.map(\.name)
         let scenes = inputs.plan.scenes.filter(inputs.demo.includes).enumerated().sorted { a, b in
             let (x, y) = (a.element, b.element)
-            if x.piece != y.piece || x.layout != y.layout || x.angleDeg != y.angleDeg { return a.offset < b.offset }
-            let (rx, ry) = (conditionRank[x.condition.name] ?? .max, conditionRank[y.condition.name] ?? .max)
-            return rx != ry ? rx < ry : a.offset < b.offset
+            guard x.piece == y.piece, x.layout == y.layout, x.angleDeg == y.angleDeg else { return a.offset < b.offset }
+            return lexicographicLess([compareRank(x.condition.name, y.condition.name, conditionOrder), a.offset < b.offset ? -1 : 1])
         }.map(\.element)
         var s = "<section id=\"listening\">\n<h2>Listening</h2>\n"
         guard !scenes.isEmpty else {

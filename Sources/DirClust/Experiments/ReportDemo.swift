@@ -65,9 +65,12 @@ public struct DemoSelection: Sendable, Equatable {
     }
 }
 
+/// The folder of a run directory that holds its demo clips (removed with the rest of a run by `--fresh`).
+public let demoFolderName = "demo"
+
 /// `demo/<scene_id>/<clip>.<flac|wav>`: a demo clip's path relative to the run directory (what the report links).
 public func demoAudioRelativePath(sceneID: String, clip: String, format: AudioContainer) -> String {
-    "demo/\(sceneID)/\(clip).\(format.rawValue)"
+    "\(demoFolderName)/\(sceneID)/\(clip).\(format.rawValue)"
 }
 
 /// A demo clip's path inside a run directory.
@@ -92,7 +95,7 @@ public struct DemoClipWriter: Sendable {
         self.runDirectory = runDirectory
         sceneID = scene.id
         monoEstimates = metric != "images"
-        let folder = "\(runDirectory)/demo/\(scene.id)"
+        let folder = "\(runDirectory)/\(demoFolderName)/\(scene.id)"
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw DirClustError("demo folder \(folder) cannot be created (\(error.localizedDescription)); expected a writable output directory")
         }

@@ -23,6 +23,23 @@ public struct SummaryRow: Sendable, Equatable {
     public var layout, condition, snrDb, angleDeg, K, method, stage, weighting, selection, mask: String
     public var sdr, sir, sar: MeanStd
 
+    /// The settings a cell can vary in besides condition, SNR and angle.
+    static var settingKeys: [KeyPath<SummaryRow, String>] { [\.K, \.weighting, \.selection, \.mask] }
+
+    /// Those of `settingKeys` that take more than one value over `rows` (what a label must name).
+    static func varyingSettings(_ rows: [SummaryRow]) -> [KeyPath<SummaryRow, String>] {
+        settingKeys.filter { kp in Set(rows.map { $0[keyPath: kp] }).count > 1 }
+    }
+
+    /// A setting as labels show it: `K=6`, otherwise the value itself (`power`, `nearest`, `binary`).
+    func settingLabel(_ kp: KeyPath<SummaryRow, String>) -> String {
+        kp == \SummaryRow.K ? "K=\(K)" : self[keyPath: kp]
+    }
+
+    /// Condition, SNR, angle and settings: the cell a method's row belongs to (stage and method left out),
+    /// so rows of two stages or two methods compare cell by cell.
+    var cell: [String] { [condition, snrDb, angleDeg] + Self.settingKeys.map { self[keyPath: $0] } }
+
     /// The grouping key as a TrialKey with the piece, scene id and seed blanked (so it sorts like trials).
     var key: TrialKey {
         TrialKey(scene: .init(sceneID: "", piece: "", layout: layout, angleDeg: angleDeg, condition: condition, snrDb: snrDb),
@@ -126,8 +143,8 @@ public enum Summary {
         return md
     }
 
-    static func orderedUnique(_ xs: [String]) -> [String] {
-        var seen = Set<String>()
+    static func orderedUnique<T: Hashable>(_ xs: [T]) -> [T] {
+        var seen = Set<T>()
         return xs.filter { seen.insert($0).inserted }
     }
 
