@@ -147,6 +147,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                         var chosen = selectClusters(means: owning.map { fit.means[$0] }, targetDirectionDeg: targetDeg, selection: selection).map { owning[$0] }
                         var estimate: AudioBuffer
                         var scores: Scorer.Scores
+                        let targetMask: [Double]  // the chosen clusters' mask: the estimate's, and the NMF stages' B
                         if case .oracle = selection {
                             var best: (Int, AudioBuffer, Scorer.Scores)?
                             for k in chosen {
@@ -156,15 +157,15 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                             }
                             guard let b = best else { throw DirClustError("scene \(plan.id): \(fk.method) left no cluster with bins") }
                             chosen = [b.0]; estimate = b.1; scores = b.2
+                            targetMask = combineMasks(masks, selecting: chosen)
                         } else {
-                            let m = t.measure("mask") { combineMasks(masks, selecting: chosen) }
-                            estimate = t.measure("mask") { applyMask(m, to: X, stft: stft, length: length, sampleRate: rate) }
+                            targetMask = t.measure("mask") { combineMasks(masks, selecting: chosen) }
+                            estimate = t.measure("mask") { applyMask(targetMask, to: X, stft: stft, length: length, sampleRate: rate) }
                             scores = try score(estimate)
                         }
                         let meanDeg = chosen.map { fit.means[$0] * 180 / .pi }.reduce(0, +) / Double(max(chosen.count, 1))
                         // The `nmf` and `hybrid` stages share one supervised-NMF fit on the target cluster's bins.
                         var restored: (magnitude: NonnegativeMatrix, restoration: NMFRestoration)?
-                        let targetMask = combineMasks(masks, selecting: chosen)
                         for key in keys where key.mask == maskName && key.selection == selName {
                             if key.stage == "clustering" {
                                 record(key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
