@@ -16,7 +16,7 @@
 # (configs/sweeps/slurm-check.json), SLURM_CHECK_TASKS (3), SLURM_CHECK_CPUS (CPUs per task, 1),
 # SLURM_CHECK_CANCEL (task to cancel and requeue, 2; 0 = none), SLURM_CHECK_PORT (slurmctld port, 16817;
 # slurmd uses the next one — not SLURM's defaults, so a real installation on this host is left alone),
-# SLURM_CHECK_KEEP=1 keeps the temporary folder after a pass (it is always kept after a failure).
+# SLURM_CHECK_TIMEOUT (s to wait for the merge job, 3600), SLURM_CHECK_KEEP=1 keeps the temporary folder after a pass (it is always kept after a failure).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -25,6 +25,7 @@ tasks=${SLURM_CHECK_TASKS:-3}
 cpus=${SLURM_CHECK_CPUS:-1}
 cancel=${SLURM_CHECK_CANCEL:-2}
 port=${SLURM_CHECK_PORT:-16817}
+timeout=${SLURM_CHECK_TIMEOUT:-3600}
 dirclust=${DIRCLUST:-$repo/.build/release/dirclust}
 
 say() { echo "slurm-check: $*" >&2; }
@@ -62,7 +63,7 @@ cleanup() {
         rm -rf "$tmp"
     else
         say "kept $tmp (slurm.conf, log/, runs/)"
-        if [ "$passed" != 1 ]; then tail -n 5 "$tmp"/log/*.log "$tmp"/runs/*.shards/logs/*.log 2>/dev/null >&2 || true; fi
+        if [ "$passed" != 1 ]; then tail -n 5 "$tmp"/log/*.log "$tmp"/runs/*.shards/logs/*.log >&2 2>/dev/null || true; fi
     fi
     [ -n "$verdict" ] || verdict="FAIL — stopped with status $rc${failed_at:+ at scripts/slurm/check.sh line $failed_at}"
     echo "slurm-check: $verdict"
@@ -181,9 +182,15 @@ if [ "$cancel" != 0 ]; then
     jobs_ours+=("$merge")
 fi
 
-# --- wait for the merge job (it runs after every task succeeded).
-for _ in $(seq 7200); do
-    case $(state "$merge") in COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL) break;; esac
+# --- wait for the merge job (it runs after every task succeeded); a failed task fails the check at once.
+ended="FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|BOOT_FAIL|DEADLINE|PREEMPTED"
+deadline=$(($(now_ms) + timeout * 1000))
+until [[ $(state "$merge") =~ ^(COMPLETED|$ended)$ ]]; do
+    for i in $(seq "$tasks"); do
+        task_state=$(state "${array}_$i")
+        [[ ! $task_state =~ ^($ended)$ ]] || fail "array task ${array}_$i ended $task_state; its log $runs/logs/dirclust-sweep-${array}_$i.log ends: $(tail -n 1 "$runs/logs/dirclust-sweep-${array}_$i.log" 2>/dev/null)"
+    done
+    [ "$(now_ms)" -lt "$deadline" ] || fail "the sweep did not finish within SLURM_CHECK_TIMEOUT=$timeout s (squeue: $(squeue -h -o '%i %T %r' | tr '\n' ';'))"
     sleep 1
 done
 slurm_wall=$(seconds_since "$t0")
