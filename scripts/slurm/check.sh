@@ -99,7 +99,7 @@ pids+=($!)
 for _ in $(seq 50); do munge -n --socket="$socket" 2>/dev/null | unmunge --socket="$socket" > /dev/null 2>&1 && break; sleep 0.2; done
 munge -n --socket="$socket" | unmunge --socket="$socket" > /dev/null || fail "munged did not start (see $tmp/munge/munged.log)"
 
-# --- slurm.conf: one node, this host. Each setting and why (verified with 22.05.8 in a container):
+# --- slurm.conf: one node, this host. Each setting and why (tried with Debian 12's 22.05.8 in this container):
 host=$(hostname -s)
 cat > "$SLURM_CONF" <<CONF
 ClusterName=dirclust-check
@@ -110,7 +110,8 @@ PartitionName=check Nodes=$host Default=YES MaxTime=INFINITE State=UP
 # Not SLURM's default ports (6817/6818): a real installation on the host keeps working.
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
-# The controller runs as root, so it can write its state here without a slurm user owning folders.
+# The controller runs as root (the default, written out), so it can write its state into the temporary
+# folder without a slurm user owning it.
 SlurmUser=root
 # Our munged: its socket, not /run/munge's (AuthInfo socket= is read by the daemons and the clients).
 AuthType=auth/munge
@@ -123,20 +124,25 @@ SlurmctldPidFile=$tmp/slurmctld.pid
 SlurmdPidFile=$tmp/slurmd.pid
 SlurmctldLogFile=$tmp/log/slurmctld.log
 SlurmdLogFile=$tmp/log/slurmd.log
-# Track a job's processes by parent PID: the default proctrack/cgroup needs a cgroup hierarchy that
-# slurmd may create and own (cgroup.conf, systemd's delegation), which a container does not give.
+# Track a job's processes by parent PID. The default proctrack/cgroup needs a cgroup freezer hierarchy;
+# here every batch step aborted with "cgroup namespace 'freezer' not mounted", the job ended without
+# running, and the node was drained ("batch job complete failure").
 ProctrackType=proctrack/linuxproc
-# No CPU binding or cgroup confinement (task/affinity and task/cgroup need the same); --jobs matches
-# --cpus-per-task instead, so a task keeps to its CPUs by running that many scenes at once.
+# No CPU binding or cgroup confinement (the default, written out: task/cgroup needs cgroups as above);
+# sweep.sbatch passes --jobs $SLURM_CPUS_PER_TASK, so a task keeps to its share by running that many
+# scenes at once.
 TaskPlugin=task/none
-# No per-task accounting samples: nothing reads them here (no slurmdbd) and the cgroup gatherer cannot run.
+# No per-task accounting samples (the default, written out): nothing reads them here (no slurmdbd), and
+# jobacct_gather/cgroup would need cgroups as above.
 JobAcctGatherType=jobacct_gather/none
-# Allocate single CPUs, not whole nodes (select/linear) or cores with memory (the cons_tres default
-# CR_Core_Memory would need RealMemory and --mem): 2 one-CPU tasks share the 2-CPU node.
+# Allocate single CPUs: the default select/linear gives each job a whole node, so array tasks would run
+# one after another; cons_tres' own default CR_Core_Memory would also count memory, which needs
+# RealMemory on the node and --mem on every job. With CR_CPU two one-CPU tasks share the 2-CPU node.
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
-# A node that was DOWN (e.g. slurmd restarted, or state left from an earlier start) returns to service as
-# soon as its slurmd registers with a valid configuration, instead of waiting for an administrator.
+# A node set DOWN (e.g. not responding while slurmd starts on a loaded machine) returns to service as soon
+# as its slurmd registers with a valid configuration, instead of waiting for an administrator (the
+# default 0). Not needed on a clean start; it keeps a slow start from hanging the check.
 ReturnToService=2
 # Keep finished jobs in memory for the whole check (default 300 s), so their states can be read.
 MinJobAge=3600
