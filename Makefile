@@ -66,7 +66,7 @@ report-check:
 SLURM_PACKAGES = slurmctld slurmd slurm-client munge
 .PHONY: slurm-check
 ## slurm-check: run configs/sweeps/slurm-check.json under a one-node SLURM started here (apt-installed if missing;
-##              needs root, ≈ 5 min on 2 cores): job array via scripts/slurm/submit.sh, one task cancelled and
+##              needs root, ≈ 3 min on 2 cores): job array via scripts/slurm/submit.sh, one task cancelled and
 ##              requeued, dependent merge, merged trials.csv = unsharded run's. Not part of make test.
 slurm-check: deps build
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(SLURM_PACKAGES)"
