@@ -97,7 +97,7 @@ setpriv --reuid=munge --regid=munge --init-groups munged --foreground --socket="
     --log-file="$tmp/munge/munged.log" --seed-file="$tmp/munge/munged.seed" > "$tmp/log/munged.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do munge -n --socket="$socket" 2>/dev/null | unmunge --socket="$socket" > /dev/null 2>&1 && break; sleep 0.2; done
-munge -n --socket="$socket" | unmunge --socket="$socket" > /dev/null || fail "munged did not start (see $tmp/munge/munged.log)"
+munge -n --socket="$socket" | unmunge --socket="$socket" > /dev/null || fail "munged did not start (see $tmp/log/munged.out)"
 
 # --- slurm.conf: one node, this host. Each setting and why (tried with Debian 12's 22.05.8 in this container):
 host=$(hostname -s)
@@ -129,7 +129,7 @@ SlurmdLogFile=$tmp/log/slurmd.log
 # running, and the node was drained ("batch job complete failure").
 ProctrackType=proctrack/linuxproc
 # No CPU binding or cgroup confinement (the default, written out: task/cgroup needs cgroups as above);
-# sweep.sbatch passes --jobs $SLURM_CPUS_PER_TASK, so a task keeps to its share by running that many
+# sweep.sbatch passes --jobs \$SLURM_CPUS_PER_TASK, so a task keeps to its share by running that many
 # scenes at once.
 TaskPlugin=task/none
 # No per-task accounting samples (the default, written out): nothing reads them here (no slurmdbd), and
