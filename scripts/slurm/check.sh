@@ -57,11 +57,9 @@ cleanup() {
         wait "$pid" 2>/dev/null || true
     done
     [ ${#pids[@]} -gt 0 ] && say "stopped daemons (pids ${pids[*]})"
-    if [ -z "$tmp" ]; then
-        :
-    elif [ "$passed" = 1 ] && [ "${SLURM_CHECK_KEEP:-0}" != 1 ]; then
+    if [ "$passed" = 1 ] && [ "${SLURM_CHECK_KEEP:-0}" != 1 ]; then
         rm -rf "$tmp"
-    else
+    elif [ -n "$tmp" ]; then
         say "kept $tmp (slurm.conf, log/, runs/)"
         if [ "$passed" != 1 ]; then tail -n 5 "$tmp"/log/*.log "$tmp"/runs/*.shards/logs/*.log >&2 2>/dev/null || true; fi
     fi
