@@ -74,6 +74,8 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         let scene = try t.measure("scene") { try buildScene(plan, dry: dry) }
         let length = scene.mixture.frameCount, rate = scene.sampleRate
         let X = t.measure("stft") { stft.forward(scene.mixture) }
+        let separator = try MixtureSeparator(stft: stft, mixture: X, length: length, sampleRate: rate,
+                                             silenceThresholdDB: config.silenceThresholdDB, fitOnHistogram: config.fitOnHistogram)
         // The target's direction in the feature: atan2(g_R, g_L) (= φ for constant-power panning).
         let targetDeg = scene.gains[config.target].directionDeg
         let scorer = try t.measure("eval") { try Scorer(dry: scene.dry, images: scene.images, metric: config.metric) }
@@ -102,7 +104,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                 let images = t.measure("stft") { scene.images.map { stft.forward($0) } }
                 let noise = t.measure("stft") { scene.noise.map { stft.forward($0) } }
                 let ibm = t.measure("mask") { idealBinaryMask(target: target, imageSpectrograms: images, noise: noise) }
-                let est = t.measure("mask") { applyMask(ibm, to: X, stft: stft, length: length, sampleRate: rate) }
+                let est = t.measure("mask") { separator.estimate(ibm) }
                 record(key, try score(est))
                 try demo?.write(key, est)
             }
@@ -111,47 +113,30 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         // Clusterers: one feature per weighting, one fit per (K, method, seed), then every selection × mask.
         let fitted = plan.trials.filter { $0.stage != "baseline" }
         for weighting in Summary.orderedUnique(fitted.map(\.weighting)) {
-            let feature = try t.measure("feature") {
-                try directionFeature(X, weighting: BinWeighting(rawValue: weighting)!, silenceThresholdDB: config.silenceThresholdDB)
-            }
-            // Fit on the 0.005° histogram of θ (`DirectionHistogram`, as `separate` does) or on every bin.
-            let pooled: (x: [Double], w: [Double], cellOfBin: [Int])? = config.fitOnHistogram ? t.measure("feature") {
-                var h = DirectionHistogram()
-                h.add(feature)
-                let data = h.fittingData()
-                var index = [Int](repeating: 0, count: DirectionHistogram.cellCount), k = 0
-                for j in 0..<DirectionHistogram.cellCount where h.cellWeight[j] > 0 { index[j] = k; k += 1 }
-                return (data.theta, data.weights, feature.activeBins.map { index[DirectionHistogram.cell(of: feature.theta[$0])] })
-            } : nil
-            let x = pooled?.x ?? feature.activeTheta(), w = pooled?.w ?? feature.activeWeights()
+            let (feature, points) = t.measure("feature") { separator.directions(BinWeighting(rawValue: weighting)!) }
             let fitKeys = Set(fitted.filter { $0.weighting == weighting }.map { FitKey(K: $0.K, method: $0.method, seed: $0.seed) })
             for fk in fitKeys.sorted() {
-                let options = ClusteringOptions(componentCount: Int(fk.K)!, seed: UInt64(fk.seed)!,
-                                                maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
+                let settings = FitSettings(method: ClusteringMethod(rawValue: fk.method)!, componentCount: Int(fk.K)!,
+                                           seed: UInt64(fk.seed)!, em: config.em)
                 let t0 = ContinuousClock.now
-                let fit = try makeClusterer(ClusteringMethod(rawValue: fk.method)!, options: options).fit(x, weights: w)
+                let model = try DirectionalModel(fitting: points, settings)
                 let fitSeconds = (ContinuousClock.now - t0).seconds
                 t.add("fit", fitSeconds)
-                let posteriors = t.measure("mask") {
-                    pooled.map { expandPosteriors(fit.posteriors(x), rows: $0.cellOfBin, componentCount: fit.means.count) } ?? fit.posteriors(x)
-                }
+                let fit = model.fit
                 let keys = fitted.filter { $0.weighting == weighting && FitKey(K: $0.K, method: $0.method, seed: $0.seed) == fk }
                 for maskName in Summary.orderedUnique(keys.map(\.mask)) {
-                    let masks = t.measure("mask") {
-                        clusterMasks(posteriors: posteriors, componentCount: fit.means.count, feature: feature, kind: MaskKind(rawValue: maskName)!)
-                    }
-                    // Only clusters that own some bins can be the target (an empty one gives a silent estimate).
-                    let owning = masks.indices.filter { k in masks[k].contains { $0 > 0 } }
+                    let maskKind = MaskKind(rawValue: maskName)!
+                    let masks = t.measure("mask") { model.masks(for: feature, kind: maskKind) }
                     for selName in Summary.orderedUnique(keys.filter { $0.mask == maskName }.map(\.selection)) {
                         let selection = try TargetSelection(parsing: selName)
-                        var chosen = selectClusters(means: owning.map { fit.means[$0] }, targetDirectionDeg: targetDeg, selection: selection).map { owning[$0] }
+                        var chosen = model.targetClusters(directionDeg: targetDeg, selection: selection, mask: maskKind)
                         var estimate: AudioBuffer
                         var scores: Scorer.Scores
                         let targetMask: [Double]  // the chosen clusters' mask: the estimate's, and the NMF stages' B
                         if case .oracle = selection {
                             var best: (Int, AudioBuffer, Scorer.Scores)?
                             for k in chosen {
-                                let e = t.measure("mask") { applyMask(masks[k], to: X, stft: stft, length: length, sampleRate: rate) }
+                                let e = t.measure("mask") { separator.estimate(masks[k]) }
                                 let s = try score(e)
                                 if best == nil || s.sdr > best!.2.sdr { best = (k, e, s) }
                             }
@@ -160,7 +145,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                             targetMask = combineMasks(masks, selecting: chosen)
                         } else {
                             targetMask = t.measure("mask") { combineMasks(masks, selecting: chosen) }
-                            estimate = t.measure("mask") { applyMask(targetMask, to: X, stft: stft, length: length, sampleRate: rate) }
+                            estimate = t.measure("mask") { separator.estimate(targetMask) }
                             scores = try score(estimate)
                         }
                         let meanDeg = chosen.map { fit.means[$0] * 180 / .pi }.reduce(0, +) / Double(max(chosen.count, 1))
@@ -183,7 +168,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                                     try hybridTargetGain(mixtureMagnitude: restored!.magnitude, restoration: restored!.restoration,
                                                          targetMask: targetMask, options: options)
                                 }
-                                let e = t.measure("hybrid") { applyMask(gain, to: X, stft: stft, length: length, sampleRate: rate) }
+                                let e = t.measure("hybrid") { separator.estimate(gain) }
                                 record(key, try score(e), fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
                                 try demo?.write(key, e)
                             }
@@ -253,17 +238,6 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             return try trainTargetBases(solo: [stft.forward(solo)], options: options)
         }
     }
-}
-
-/// Posteriors per active bin (row-major N×K) from those of the histogram cells: bin i takes row `rows[i]`.
-func expandPosteriors(_ cells: [Double], rows: [Int], componentCount k: Int) -> [Double] {
-    var out = [Double](repeating: 0, count: rows.count * k)
-    cells.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            for (i, c) in rows.enumerated() { for j in 0..<k { dst[i * k + j] = src[c * k + j] } }
-        }
-    }
-    return out
 }
 
 /// (K, method, seed): one clusterer fit, shared by every selection and mask of a trial group.

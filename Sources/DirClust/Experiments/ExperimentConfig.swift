@@ -92,11 +92,6 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         }
     }
 
-    public struct EMSettings: Codable, Sendable, Equatable {
-        public var maxIterations = 200
-        public var tolerance = 1e-6
-    }
-
     /// The hybrid stage: supervised NMF with restoration (`NMFOptions`), trained on a solo of the
     /// target's GM program playing `experiments/midi/training/scales.mid`.
     public struct HybridSettings: Codable, Sendable, Equatable {
