@@ -105,3 +105,22 @@ import Testing
         #expect(md.contains("| tmm − gmm | **-0.50 [-0.50, -0.50]** 0/6/0 |"), "\(md)")
     }
 }
+
+/// The seed-sensitivity table: per trial the SDR range across seeds, per method its median and maximum.
+@Suite struct SeedSpreadTests {
+    @Test func rangePerTrialThenMedianAndMaximumPerMethod() {
+        var table: [TrialRecord] = []
+        // kmeans: ranges 0.0, 0.2, 2.0 over three scenes; gmm: one seed only (no row).
+        for (piece, sdrs) in [("a", [1.0, 1.0, 1.0]), ("b", [1.0, 1.2, 1.1]), ("c", [0.0, 2.0, 1.0])] {
+            for (s, v) in sdrs.enumerated() { table.append(ClaimsTests.record(piece, "kmeans", v, seed: "\(s + 1)")) }
+            table.append(ClaimsTests.record(piece, "gmm", 3))
+        }
+        table.append(ClaimsTests.record("a", "mixture", -3, stage: "baseline", seed: ""))
+        let rows = SeedSpread.rows(table)
+        #expect(rows.count == 1 && rows[0].method == "kmeans" && rows[0].trials == 3 && rows[0].seeds == 3)
+        #expect(abs(rows[0].median - 0.2) < 1e-12 && rows[0].maximum == 2 && !rows[0].meetsCriterion)
+        let md = SeedSpread.markdown(rows)
+        #expect(md.contains("| kmeans | 3 | 3 | 0.20 | 2.00 | no |"))
+        #expect(SeedSpread.markdown([]) == "")
+    }
+}

@@ -154,6 +154,7 @@ public enum Summary {
                 }
             }
         }
+        md += SeedSpread.markdown(SeedSpread.rows(records))
         md += "## The paper's claims\n\n"
         md += Claims.markdown(Claims.check(records, config: config, bootstrap: bootstrap))
         md += "\nStd, SIR and SAR per cell are in `summary.csv`; every paired comparison of two methods is in `pairs.md` / `pairs.csv`; "
