@@ -22,7 +22,7 @@ import Testing
         var r = record("a", "15", "mixture", -2.5)
         r.sar = .infinity
         let line = TrialTable.line(r)
-        #expect(line.hasSuffix(",-2.5000,-5.0000,inf,,,,,,"))
+        #expect(line.hasSuffix(",-2.5000,-5.0000,inf,,,,,,,,"))
         let back = try TrialTable.read(data: Data((TrialTable.header + "\n" + line + "\n").utf8), source: "t")
         #expect(back.records == [r] && back.partialBytes == 0)
         #expect(MeanStd([1, .infinity]).mean == .infinity && MeanStd([1, .infinity]).std == 0)
