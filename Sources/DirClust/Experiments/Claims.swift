@@ -24,7 +24,7 @@ public enum Claims {
         public var evidence: [String]
     }
 
-    public static let clusterers = ["kmeans", "gmm", "cauchy", "tmm", "ggmm"]
+    static let clusterers = ClusteringMethod.allCases.map(\.rawValue)
 
     /// The paper's band for the clustering output's SDR, in dB (compared exactly, no slack).
     public static let band: ClosedRange<Double> = 2...5

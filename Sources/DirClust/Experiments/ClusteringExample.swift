@@ -38,7 +38,7 @@ public struct ClusteringExample: Codable, Sendable, Equatable {
     public static func scene(of scenes: [ScenePlan], demo: DemoSelection) -> ScenePlan? {
         scenes.filter(demo.includes).enumerated().min { a, b in
             func rank(_ s: ScenePlan) -> [Double] {
-                [s.snrDb == nil ? 1 : 0, abs((s.snrDb ?? 0) - 0), abs(s.angleDeg - 15), s.layout == "fan" ? 0 : 1]
+                [s.snrDb == nil ? 1 : 0, abs((s.snrDb ?? 0) - 0), abs(s.angleDeg - 15), s.layout == .fan ? 0 : 1]
             }
             let (ra, rb) = (rank(a.element), rank(b.element))
             return ra != rb ? ra.lexicographicallyPrecedes(rb) : a.offset < b.offset
