@@ -25,6 +25,34 @@ import Testing
         return (data.theta, data.weights)
     }
 
+    static func config(restarts: Int?) throws -> ExperimentConfig {
+        let em = restarts.map { #", "em": {"restarts": \#($0)}"# } ?? ""
+        let json = """
+        {"name": "bwv267", "pieces": ["bwv267"], "midiDirectory": "\(root)/experiments/midi", "layouts": ["centreTarget"],
+         "angles": [45], "conditions": [{"name": "overK", "noise": false}], "methods": ["kmeans", "gmm"]\(em)}
+        """
+        return try ExperimentConfig.decode(Data(json.utf8), source: "bwv267.json")
+    }
+
+    /// Through the runner's evaluator (the one core): `em.restarts` reaches every fit and trials.csv's columns;
+    /// R = 1 is the committed trial exactly.
+    @Test func theEvaluatorFitsWithTheConfiguredRestarts() async throws {
+        let single = try Self.config(restarts: nil)
+        #expect(single.hash == (try Self.config(restarts: 1)).hash)
+        let plan = try #require(ExperimentPlan(single).scenes.first { $0.id == "bwv267_centreTarget_45_overK" })
+        let one = try await DirectionalSceneEvaluator(config: single).evaluate(plan).records
+        let gmm1 = try #require(one.first { $0.key.method == "gmm" })
+        // The committed results/trials.csv row: SDR -0.5221, loglik 842604.2582, 68 iterations.
+        #expect(TrialTable.fixed(gmm1.sdr) == "-0.5221" && TrialTable.fixed(gmm1.loglik!) == "842604.2582" && gmm1.iterations == 68)
+        #expect(gmm1.restarts == 1 && gmm1.loglikSpread == 0)
+        let four = try await DirectionalSceneEvaluator(config: try Self.config(restarts: 4)).evaluate(plan).records
+        let gmm4 = try #require(four.first { $0.key.method == "gmm" })
+        #expect(gmm4.restarts == 4 && gmm4.loglik! > 2.5 * gmm1.loglik! && gmm4.loglikSpread! > 0.7 * gmm4.loglik!)
+        let km4 = try #require(four.first { $0.key.method == "kmeans" })
+        #expect(km4.restarts == 4 && km4.loglik! >= one.first { $0.key.method == "kmeans" }!.loglik!)
+        print("bwv267_centreTarget_45_overK gmm SDR R=1 \(gmm1.sdr) R=4 \(gmm4.sdr); kmeans R=4 \(km4.sdr)")
+    }
+
     @Test func restartsLeaveTheBadGMMOptimumOfBWV267() async throws {
         let (x, w) = try await Self.fittingData()
         let total = w.reduce(0, +)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustCLI
 
 /// `Restarts` (scikit-learn's `n_init`): R = 1 is the single-start fit bit for bit, more starts never
 /// give a lower objective, the chosen fit is the best of the individual starts, and it is deterministic.
@@ -86,5 +87,48 @@ import Testing
                                            mixtureWeights: [Double](repeating: 1, count: d.k))
         #expect(throws: DirClustError.self) { try Restarts(.gmm, options: fixed, count: 2).fit(d.x, weights: d.weights) }
         #expect(try Restarts(.gmm, options: fixed, count: 1).fit(d.x, weights: d.weights).restarts == 1)
+    }
+}
+
+/// `em.restarts` in configs (part of the hash only when ≠ 1), `--restarts` for `separate`, and the core.
+@Suite struct RestartsWiringTests {
+    static func config(_ em: String) throws -> ExperimentConfig {
+        try ExperimentConfig.decode(Data(#"{"pieces": ["bwv66.6"]\#(em)}"#.utf8), source: "t.json")
+    }
+
+    @Test func configKeyAndHash() throws {
+        let plain = try Self.config("")
+        #expect(plain.em.restarts == 1)
+        #expect(try Self.config(#", "em": {"restarts": 1}"#).hash == plain.hash)
+        #expect(!String(decoding: plain.canonicalJSON(), as: UTF8.self).contains("restarts"))
+        let four = try Self.config(#", "em": {"restarts": 4}"#)
+        #expect(four.em.restarts == 4 && four.hash != plain.hash)
+        #expect(String(decoding: four.canonicalJSON(), as: UTF8.self).contains("\"restarts\" : 4"))
+        // The canonical JSON reads back to the same config (what resume and merge compare).
+        #expect(try ExperimentConfig(json: try JSONValue.parse(four.canonicalJSON(), source: "c"), source: "c") == four)
+        for bad in ["0", "-2", "1001", "1.5", "\"4\""] {
+            #expect(throws: DirClustError.self) { try Self.config(#", "em": {"restarts": \#(bad)}"#) }
+        }
+    }
+
+    @Test func separateTakesRestarts() throws {
+        let command = try DirClustCommand.parseAsRoot(["separate", "in.wav", "--restarts", "3"])
+        let separate = try #require(command as? Separate)
+        #expect(try separate.separationOptions().em.restarts == 3)
+        #expect(try separate.separationOptions().fitSettings.em.restarts == 3)
+        #expect(throws: (any Error).self) { try DirClustCommand.parseAsRoot(["separate", "in.wav", "--restarts", "0"]) }
+    }
+
+    @Test func theCoreFitsWithRestarts() throws {
+        let d = ClusteringPropertyTests.sweepDataSet(4)
+        let feature = DirectionFeature(frequencyCount: d.x.count, frameCount: 1, theta: d.x, weight: d.weights,
+                                       activeBins: Array(d.x.indices))
+        let points = FittingPoints(bins: feature)
+        for method in ClusteringMethod.allCases {
+            let settings = FitSettings(method: method, componentCount: d.k, seed: 5, em: EMSettings(restarts: 3))
+            let model = try DirectionalModel(fitting: points, settings)
+            #expect(model.fit == (try Restarts(method, options: settings.clusteringOptions, count: 3).fit(d.x, weights: d.weights)))
+            #expect(model.fit.restarts == 3)
+        }
     }
 }

@@ -71,10 +71,12 @@ public enum Claims {
 
     static func sideWord(_ side: Int) -> String { side > 0 ? "for" : (side < 0 ? "against" : "undecided") }
 
-    /// "6 pieces × 5 seeds" over the trials of a claim.
+    /// "6 pieces × 5 seeds, 4 starts per fit" over the trials of a claim (a table from before restarts: 1).
     static func sample(_ records: [TrialRecord]) -> String {
         let pieces = Set(records.map(\.key.scene.piece)).count, seeds = Set(records.map(\.key.seed)).count
+        let starts = Set(records.compactMap(\.restarts)).sorted().map(String.init).joined(separator: "/")
         return "\(pieces) piece\(pieces == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s")"
+            + (starts.isEmpty ? "" : ", \(starts) start\(starts == "1" ? "" : "s") per fit")
     }
 
     /// A cell's label: condition, SNR and angle, plus every setting that varies among `cells`.
