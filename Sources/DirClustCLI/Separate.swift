@@ -64,6 +64,10 @@ struct Separate: AsyncParsableCommand {
     @Option(help: "Seed of the clusterer's k-means++ start.")
     var seed: UInt64 = SeparationOptions.default.seed
 
+    @Option(help: ArgumentHelp("Starts per fit: the fit is run from R k-means++ starts (seeds derived from --seed) and the one with the highest log-likelihood is kept (1 = a single start).",
+                               valueName: "R"))
+    var restarts: Int = SeparationOptions.default.em.restarts
+
     @Option(name: .customLong("frame-length"), help: ArgumentHelp("STFT frame length in samples.", valueName: "N"))
     var frameLength: Int = SeparationOptions.default.stft.frameLength
 
@@ -87,8 +91,10 @@ struct Separate: AsyncParsableCommand {
         var stft = SeparationOptions.default.stft
         stft.frameLength = frameLength
         stft.hop = hop
+        var em = SeparationOptions.default.em
+        em.restarts = restarts
         return SeparationOptions(method: method, componentCount: componentCount, weighting: weighting, mask: mask,
-                                 targetDirectionDeg: targetDirection, seed: seed, stft: stft)
+                                 targetDirectionDeg: targetDirection, seed: seed, em: em, stft: stft)
     }
 
     func validate() throws {

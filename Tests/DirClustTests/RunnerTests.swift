@@ -15,7 +15,8 @@ struct HashScoreEvaluator: SceneEvaluator {
             let fitted = k.stage != "baseline"
             return TrialRecord(key: k, sdr: sdr, sir: sdr + 5, sar: sdr + 1, iterations: fitted ? Int(h % 97) : nil,
                                loglik: fitted ? -Double(h % 1000) : nil, converged: fitted ? true : nil,
-                               targetDeg: fitted ? 45 : nil, fitSeconds: fitted ? Double.random(in: 0..<1) : nil)
+                               targetDeg: fitted ? 45 : nil, fitSeconds: fitted ? Double.random(in: 0..<1) : nil,
+                               restarts: fitted ? 1 : nil, loglikSpread: fitted ? 0 : nil)
         }
         return SceneOutcome(records: records, timings: t)
     }
@@ -25,8 +26,12 @@ struct HashScoreEvaluator: SceneEvaluator {
 /// trials.csv without the fit_seconds column (the only one allowed to differ between identical runs).
 func withoutFitTimes(_ path: String) throws -> String {
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
-        .joined(separator: "\n")
+    let column = TrialTable.columns.firstIndex(of: "fit_seconds")!
+    return text.split(separator: "\n").map { line in
+        var cells = line.split(separator: ",", omittingEmptySubsequences: false)
+        cells.remove(at: column)
+        return cells.joined(separator: ",")
+    }.joined(separator: "\n")
 }
 
 func temporaryDirectory(_ name: String) -> String {
@@ -64,6 +69,26 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(read.records.map(\.sdr) == report.records.sorted { $0.key < $1.key }.map { Double(TrialTable.fixed($0.sdr))! })
         let prov = try JSONDecoder().decode(Provenance.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/provenance.json")))
         #expect(prov.configHash == c.hash && prov.trials == report.records.count && prov.stageShare["fit"] == 1)
+    }
+
+    /// A run killed by an older dirclust (trials.csv without `restarts` and `loglik_spread`) resumes: its rows
+    /// read as one start, spread 0, the file is rewritten in the current format, and the result is the table
+    /// of an uninterrupted run.
+    @Test func resumesATableWrittenBeforeTheRestartsColumns() async throws {
+        let (c, dir) = try fixture()
+        _ = try await run(c, dir + "/whole")
+        _ = try await run(c, dir + "/old", limit: 4)
+        let path = dir + "/old/trials.csv"
+        let legacy = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(2).joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+        try legacy.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(legacy.hasPrefix(TrialTable.headerWithoutRestarts + "\n"))
+        let old = try TrialTable.read(path: path).records
+        #expect(!old.isEmpty && old.allSatisfy { $0.key.stage == "baseline" ? $0.restarts == nil : $0.restarts == 1 && $0.loglikSpread == 0 })
+        let rest = try await run(c, dir + "/old")
+        #expect(rest.finished && rest.scenesResumed == 4)
+        #expect(try withoutFitTimes(path) == withoutFitTimes(dir + "/whole/trials.csv"))
     }
 
     @Test func killedRunResumesToTheSameTable() async throws {

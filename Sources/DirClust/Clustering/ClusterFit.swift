@@ -23,6 +23,11 @@ public struct ClusterFit: Sendable, Codable, Equatable {
     /// max_t (L_{t−1} − L_t) / max(|L_{t−1}|, Σ w), or 0 when the trace never decreases. EM (and Lloyd)
     /// guarantee 0 in exact arithmetic; rounding gives ~1e-15.
     public var largestRelativeDecrease: Double
+    /// Number of starts the fit was chosen from (`Restarts`; 1 = a single start).
+    public var restarts = 1
+    /// max − min of the final weighted log-likelihoods over the starts (k-means: of −SSE); 0 for one start
+    /// or when every start reached the same optimum.
+    public var logLikelihoodSpread = 0.0
 
     /// The final weighted log-likelihood (k-means: −SSE).
     public var logLikelihood: Double { logLikelihoodTrace.last ?? -.infinity }

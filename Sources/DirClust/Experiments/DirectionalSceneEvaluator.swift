@@ -92,7 +92,8 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         func record(_ key: TrialKey, _ s: Scorer.Scores, fit: ClusterFit? = nil, targetDeg: Double? = nil, seconds: Double? = nil) {
             records.append(TrialRecord(key: key, sdr: s.sdr, sir: s.sir, sar: s.sar, isr: s.isr, iterations: fit?.iterations,
                                        loglik: fit.map { $0.logLikelihood.isFinite ? $0.logLikelihood : -1e300 },
-                                       converged: fit?.converged, targetDeg: targetDeg, fitSeconds: seconds))
+                                       converged: fit?.converged, targetDeg: targetDeg, fitSeconds: seconds,
+                                       restarts: fit?.restarts, loglikSpread: fit?.logLikelihoodSpread))
         }
 
         // Bounds: the mixture itself and the ideal binary mask.

@@ -186,9 +186,10 @@ extension ExperimentConfig {
             stft.window = try sr.choice("window", default: d.stft.window)
         }
         if let e = r.raw("em") {
-            let er = try ConfigReader(e, source: source, path: "em", allowed: ["maxIterations", "tolerance"])
+            let er = try ConfigReader(e, source: source, path: "em", allowed: ["maxIterations", "tolerance", "restarts"])
             em.maxIterations = try er.int("maxIterations", default: d.em.maxIterations, in: 1...100_000)
             em.tolerance = try er.double("tolerance", default: d.em.tolerance, in: 0...1)
+            em.restarts = try er.int("restarts", default: d.em.restarts, in: 1...Restarts.maximumCount)
         }
         seeds = try r.ints("seeds", default: d.seeds, in: 0...Int(Int32.max))
         noiseSeed = try r.int("noiseSeed", default: d.noiseSeed, in: 0...Int(Int32.max))

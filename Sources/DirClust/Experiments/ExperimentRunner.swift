@@ -81,7 +81,10 @@ public struct ExperimentRunner: Sendable {
         // Resume: keep every complete row already recorded; redo scenes missing any of their trials.
         var byKey: [TrialKey: TrialRecord] = [:]
         if fm.fileExists(atPath: csvPath) {
-            for r in try TrialTable.read(path: csvPath).records { byKey[r.key] = r }
+            let (table, legacy) = try TrialTable.readTable(path: csvPath)
+            for r in table.records { byKey[r.key] = r }
+            // A trials.csv from before the restarts columns: rewritten in the current format before rows are appended.
+            if legacy { try writeAtomically(Data(TrialTable.text(table.records).utf8), to: csvPath) }
         }
         let todo = scenes.filter { !$0.trials.allSatisfy { byKey[$0] != nil } }
         let resumed = scenes.count - todo.count

@@ -2,7 +2,8 @@ import Foundation
 
 /// `figure.svg`: the paper-style figure of a run. One panel per layout × stage (rows) and condition
 /// (columns). When no axis has more than two values: grouped bars, methods along x (mixture … ibm), one bar
-/// per angle (× setting), error bars = ±1 std. When the angle, SNR or K axis is swept over ≥ 3 values:
+/// per angle (× setting), error bars = the 95 % bootstrap interval of the mean over pieces
+/// (`SummaryRow.sdrInterval`). When the angle, SNR or K axis is swept over ≥ 3 values:
 /// SDR curves against that axis, one line per method. Plain SVG, no scripts, readable without the text.
 public enum Figure {
     static let palette = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#000000"]
@@ -55,7 +56,8 @@ public enum Figure {
     }
 
     static func yRange(_ rows: [SummaryRow]) -> (Double, Double) {
-        let lows = rows.map { $0.sdr.mean - $0.sdr.std }, highs = rows.map { $0.sdr.mean + $0.sdr.std }
+        let lows = rows.map { min($0.sdr.mean, $0.sdrInterval?.low ?? $0.sdr.mean) }
+        let highs = rows.map { max($0.sdr.mean, $0.sdrInterval?.high ?? $0.sdr.mean) }
         let lo = min(0, ((lows.min() ?? 0) / 5).rounded(.down) * 5)
         let hi = max(lo + 5, ((highs.max() ?? 5) / 5).rounded(.up) * 5)
         return (lo, hi)
@@ -98,8 +100,9 @@ public enum Figure {
                 guard let r = cells.first(where: { $0.method == m && ($0.stage == Stage.baselineName ? "θ=\($0.angleDeg)°" == angleLabel(label) : seriesLabel($0) == label) }) else { continue }
                 let x = gx + Double(si) * barW
                 let y = yPixel(r.sdr.mean, y0: y0, lo: lo, hi: hi), yz = yPixel(0, y0: y0, lo: lo, hi: hi)
-                s += "<rect x=\"\(f(x))\" y=\"\(f(min(y, yz)))\" width=\"\(f(barW * 0.92))\" height=\"\(f(abs(yz - y)))\" fill=\"\(palette[si % palette.count])\"><title>\(esc("\(m) \(label): \(String(format: "%.2f ± %.2f dB (n=%d)", r.sdr.mean, r.sdr.std, r.sdr.n))"))</title></rect>"
-                let yl = yPixel(r.sdr.mean - r.sdr.std, y0: y0, lo: lo, hi: hi), yh = yPixel(r.sdr.mean + r.sdr.std, y0: y0, lo: lo, hi: hi)
+                s += "<rect x=\"\(f(x))\" y=\"\(f(min(y, yz)))\" width=\"\(f(barW * 0.92))\" height=\"\(f(abs(yz - y)))\" fill=\"\(palette[si % palette.count])\"><title>\(esc("\(m) \(label): " + String(format: "%.2f dB ", r.sdr.mean) + Summary.intervalText(r.sdrInterval) + " (n=\(r.sdr.n))"))</title></rect>"
+                guard let ci = r.sdrInterval else { s += "\n"; continue }
+                let yl = yPixel(ci.low, y0: y0, lo: lo, hi: hi), yh = yPixel(ci.high, y0: y0, lo: lo, hi: hi)
                 let cx = x + barW * 0.46
                 s += "<line x1=\"\(f(cx))\" y1=\"\(f(yl))\" x2=\"\(f(cx))\" y2=\"\(f(yh))\" stroke=\"black\"/>"
                 s += "<line x1=\"\(f(cx - 3))\" y1=\"\(f(yl))\" x2=\"\(f(cx + 3))\" y2=\"\(f(yl))\" stroke=\"black\"/>"

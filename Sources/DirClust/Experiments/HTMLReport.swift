@@ -51,16 +51,20 @@ struct HTMLReport {
         <header>
         <h1>\(htmlEscape(title))</h1>
         <p class="meta">\(meta())</p>
-        <nav><a href="#listening">Listening</a> · <a href="#figure">Figure</a> · <a href="#summary">Summary</a> · <a href="#provenance">Provenance</a> · <a href="#files">Files</a></nav>
+        <nav><a href="#listening">Listening</a> · <a href="#figure">Figure</a> · <a href="#summary">Summary</a> · <a href="#pairs">Paired comparisons</a> · <a href="#provenance">Provenance</a> · <a href="#files">Files</a></nav>
         </header>
         \(listening())
         <section id="figure">
         <h2>Figure</h2>
         <figure class="svg">\(inlineSVG(inputs.figureSVG))</figure>
-        <p class="note">Mean SDR ± 1 std per method and angle; also as <a href="figure.svg">figure.svg</a>.</p>
+        <p class="note">Mean SDR per method and angle; error bars: 95 % percentile-bootstrap interval of the mean over pieces (each piece's seeds averaged first). Also as <a href="figure.svg">figure.svg</a>.</p>
         </section>
         <section id="summary">
         \(ReportMarkdown.html(Self.droppingTitle(inputs.summaryMarkdown)))
+        </section>
+        <section id="pairs">
+        <h2>Paired comparisons</h2>
+        \(ReportMarkdown.html(Self.droppingTitle(inputs.pairsMarkdown)))
         </section>
         \(provenance())
         \(files())
@@ -207,7 +211,8 @@ struct HTMLReport {
     }
 
     func files() -> String {
-        let items = [(TrialTable.fileName, "one row per trial"), ("summary.csv", "mean ± std per cell"),
+        let items = [(TrialTable.fileName, "one row per trial"), ("summary.csv", "mean, std and 95 % interval per cell"),
+                     ("pairs.md", "every paired comparison of two methods"), ("pairs.csv", "the same as CSV"),
                      ("summary.md", "the tables above"), ("figure.svg", "the figure above"),
                      ("provenance.json", "commit, versions, timings"), ("config.json", "the config, canonical")]
         return "<section id=\"files\">\n<h2>Files</h2>\n<ul>\n"

@@ -72,11 +72,14 @@ public struct Provenance: Codable, Sendable {
 
 /// The files a finished run (or a merge) writes next to `trials.csv`, each atomically.
 public enum RunOutputs {
-    public static let files = ["summary.csv", "summary.md", "figure.svg", "provenance.json", "config.json"]
+    public static let files = ["summary.csv", "summary.md", "pairs.csv", "pairs.md", "figure.svg", "provenance.json", "config.json"]
 
     public static func write(records: [TrialRecord], config: ExperimentConfig, provenance: Provenance, to dir: String) throws {
         try writeAtomically(Data(Summary.csv(Summary.rows(records)).utf8), to: "\(dir)/summary.csv")
         try writeAtomically(Data(Summary.markdown(records, config: config).utf8), to: "\(dir)/summary.md")
+        let pairs = PairedStatistics.rows(records)
+        try writeAtomically(Data(PairedStatistics.csv(pairs).utf8), to: "\(dir)/pairs.csv")
+        try writeAtomically(Data(PairedStatistics.markdown(pairs, config: config).utf8), to: "\(dir)/pairs.md")
         try writeAtomically(Data(Figure.svg(records, title: "\(config.name): SDR of the target estimate",
                                                 conditionOrder: config.conditions.map(\.name)).utf8), to: "\(dir)/figure.svg")
         try writeAtomically(provenance.json(), to: "\(dir)/provenance.json")

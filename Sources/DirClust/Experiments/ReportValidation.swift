@@ -12,11 +12,12 @@ struct ReportInputs {
     let records: [TrialKey: TrialRecord]
     let demo: DemoSelection
     let summaryMarkdown: String
+    let pairsMarkdown: String
     let figureSVG: String
     let provenance: Provenance
 
     /// The files of a finished run the report shows or links, besides `trials.csv`.
-    static let runFiles = ["summary.md", "summary.csv", "figure.svg", "provenance.json", "config.json"]
+    static let runFiles = ["summary.md", "summary.csv", "pairs.md", "figure.svg", "provenance.json", "config.json"]
     /// How many missing trials or clips an error lists by name.
     static let listed = 12
 
@@ -74,7 +75,7 @@ struct ReportInputs {
             throw DirClustError("report: \(absent.count) of \(total) demo clips are missing in \(dir) (\(list(absent))), so no report was written; rerun dirclust run with --fresh (and the same report settings) to write the demo audio")
         }
         return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo,
-                            summaryMarkdown: texts["summary.md"]!, figureSVG: texts["figure.svg"]!, provenance: provenance)
+                            summaryMarkdown: texts["summary.md"]!, pairsMarkdown: texts["pairs.md"]!, figureSVG: texts["figure.svg"]!, provenance: provenance)
     }
 
     /// A trial in one line: `scene method/stage K=6 power nearest binary seed=1` (empty fields left out).

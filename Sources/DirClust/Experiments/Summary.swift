@@ -22,6 +22,10 @@ public struct MeanStd: Sendable, Equatable {
 public struct SummaryRow: Sendable, Equatable {
     public var layout, condition, snrDb, angleDeg, K, method, stage, weighting, selection, mask: String
     public var sdr, sir, sar: MeanStd
+    /// Pieces in the cell, and the 95 % percentile-bootstrap interval of the mean SDR over pieces (each
+    /// piece's seeds averaged first; `Bootstrap`).
+    public var pieces: Int
+    public var sdrInterval: ConfidenceInterval?
 
     /// The settings a cell can vary in besides condition, SNR and angle.
     static var settingKeys: [KeyPath<SummaryRow, String>] { [\.K, \.weighting, \.selection, \.mask] }
@@ -50,8 +54,9 @@ public struct SummaryRow: Sendable, Equatable {
 /// Grouping, tables and the paper's claims checked against a run's trials.
 public enum Summary {
     /// Groups trials by (layout, condition, SNR, angle, K, method, stage, weighting, selection, mask) and
-    /// reduces SDR/SIR/SAR to mean ± std over pieces and seeds. Rows in trial-key order.
-    public static func rows(_ records: [TrialRecord]) -> [SummaryRow] {
+    /// reduces SDR/SIR/SAR to mean ± std over pieces and seeds, plus the bootstrap interval of the mean SDR
+    /// over pieces. Rows in trial-key order.
+    public static func rows(_ records: [TrialRecord], bootstrap: Bootstrap = .standard) -> [SummaryRow] {
         var groups: [TrialKey: [TrialRecord]] = [:]
         for r in records {
             var k = r.key
@@ -60,18 +65,30 @@ public enum Summary {
         }
         return groups.keys.sorted().map { k in
             let g = groups[k]!
+            let perPiece = pieceMeans(g)
             return SummaryRow(layout: k.scene.layout, condition: k.scene.condition, snrDb: k.scene.snrDb,
                               angleDeg: k.scene.angleDeg, K: k.K, method: k.method, stage: k.stage,
                               weighting: k.weighting, selection: k.selection, mask: k.mask,
-                              sdr: MeanStd(g.map(\.sdr)), sir: MeanStd(g.map(\.sir)), sar: MeanStd(g.map(\.sar)))
+                              sdr: MeanStd(g.map(\.sdr)), sir: MeanStd(g.map(\.sir)), sar: MeanStd(g.map(\.sar)),
+                              pieces: perPiece.count, sdrInterval: bootstrap.interval(perPiece))
         }
     }
 
+    /// Each piece's mean SDR over its seeds, in piece order (what the bootstrap resamples).
+    static func pieceMeans(_ records: [TrialRecord]) -> [Double] {
+        var byPiece: [String: [Double]] = [:]
+        for r in records.sorted(by: { $0.key < $1.key }) { byPiece[r.key.scene.piece, default: []].append(r.sdr) }
+        return byPiece.keys.sorted().map { byPiece[$0]!.reduce(0, +) / Double(byPiece[$0]!.count) }
+    }
+
+    /// `summary.csv`: one row per cell; `n` trials, `pieces`, SDR/SIR/SAR mean and std, and the SDR mean's
+    /// 95 % bootstrap interval over pieces (`sdr_ci_low`, `sdr_ci_high`; the last two columns).
     public static func csv(_ rows: [SummaryRow]) -> String {
-        let header = "layout,condition,snr_db,angle_deg,K,method,stage,weighting,selection,mask,n,sdr_mean,sdr_std,sir_mean,sir_std,sar_mean,sar_std"
+        let header = "layout,condition,snr_db,angle_deg,K,method,stage,weighting,selection,mask,n,sdr_mean,sdr_std,sir_mean,sir_std,sar_mean,sar_std,pieces,sdr_ci_low,sdr_ci_high"
         let lines = rows.map { r in
             ([r.layout, r.condition, r.snrDb, r.angleDeg, r.K, r.method, r.stage, r.weighting, r.selection, r.mask,
-              String(r.sdr.n)] + [r.sdr, r.sir, r.sar].flatMap { [TrialTable.fixed($0.mean), TrialTable.fixed($0.std)] })
+              String(r.sdr.n)] + [r.sdr, r.sir, r.sar].flatMap { [TrialTable.fixed($0.mean), TrialTable.fixed($0.std)] }
+              + [String(r.pieces), r.sdrInterval.map { TrialTable.fixed($0.low) } ?? "", r.sdrInterval.map { TrialTable.fixed($0.high) } ?? ""])
                 .joined(separator: ",")
         }
         return ([header] + lines).joined(separator: "\n") + "\n"
@@ -103,12 +120,14 @@ public enum Summary {
         var label: String { "\(condition)\(snrDb.isEmpty ? "" : " \(snrDb) dB") θ=\(angleDeg)°" }
     }
 
-    /// `summary.md`: per layout and stage, a table methods × (condition × angle) of SDR mean ± std (n),
-    /// laid out like the paper's two panels, then the paper's claims marked reproduced or not.
-    public static func markdown(_ records: [TrialRecord], config: ExperimentConfig) -> String {
-        let rows = rows(records)
+    /// `summary.md`: per layout and stage, a table methods × (condition × angle) of the SDR mean [95 %
+    /// bootstrap interval over pieces] (n), laid out like the paper's two panels, then the paper's claims
+    /// with their verdicts (`Claims`).
+    public static func markdown(_ records: [TrialRecord], config: ExperimentConfig, bootstrap: Bootstrap = .standard) -> String {
+        let rows = rows(records, bootstrap: bootstrap)
         var md = "# \(config.name): SDR summary\n\n"
-        md += "SDR / SIR / SAR in dB (BSS Eval v3, metric `\(config.metric.rawValue)`), mean ± sample std over pieces and seeds; "
+        md += "SDR in dB (BSS Eval v3, metric `\(config.metric.rawValue)`): mean over pieces and seeds [\(formatNumber(bootstrap.level * 100)) % "
+        md += "percentile-bootstrap interval of the mean over pieces, each piece's seeds averaged first, \(bootstrap.resamples) resamples]; "
         md += "n = number of trials per cell. `mixture` = the unprocessed mixture (lower bound), `ibm` = the ideal binary mask (upper bound).\n"
         md += "Config hash `\(config.hash.prefix(12))`; \(Set(records.map(\.key.scene.piece)).count) pieces, \(records.count) trials.\n\n"
         let layouts = orderedUnique(rows.map(\.layout))
@@ -128,19 +147,24 @@ public enum Summary {
                     for method in orderedMethods(cells.map(\.method)) {
                         md += "| \(method) | " + columns.map { c in
                             guard let r = cells.first(where: { $0.method == method && Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) == c }) else { return "–" }
-                            return String(format: "%.2f ± %.2f (%d)", r.sdr.mean, r.sdr.std, r.sdr.n)
+                            return String(format: "%.2f ", r.sdr.mean) + intervalText(r.sdrInterval) + " (\(r.sdr.n))"
                         }.joined(separator: " | ") + " |\n"
                     }
                     md += "\n"
                 }
             }
         }
+        md += SeedSpread.markdown(SeedSpread.rows(records))
         md += "## The paper's claims\n\n"
-        for claim in Claims.check(rows) {
-            md += "- **\(claim.verdict.rawValue)** — \(claim.statement) \(claim.evidence)\n"
-        }
-        md += "\nSIR and SAR per cell are in `summary.csv`; every trial is in `trials.csv`.\n"
+        md += Claims.markdown(Claims.check(records, config: config, bootstrap: bootstrap))
+        md += "\nStd, SIR and SAR per cell are in `summary.csv`; every paired comparison of two methods is in `pairs.md` / `pairs.csv`; "
+        md += "every trial is in `trials.csv`.\n"
         return md
+    }
+
+    /// `[−2.25, −1.40]` (two decimals), `[–]` without an interval.
+    static func intervalText(_ ci: ConfidenceInterval?) -> String {
+        ci.map { String(format: "[%.2f, %.2f]", $0.low, $0.high) } ?? "[–]"
     }
 
     static func orderedUnique<T: Hashable>(_ xs: [T]) -> [T] {

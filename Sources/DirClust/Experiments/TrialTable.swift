@@ -19,12 +19,18 @@ public struct TrialRecord: Sendable, Equatable {
     public var targetDeg: Double?
     /// Wall time of the clusterer's fit (the only column that differs between identical runs).
     public var fitSeconds: Double?
+    /// Starts the fit was chosen from (`Restarts`) and max − min of their final log-likelihoods (clusterers
+    /// only). A `trials.csv` written before these columns existed reads as 1 start, spread 0.
+    public var restarts: Int?
+    public var loglikSpread: Double?
 
     public init(key: TrialKey, sdr: Double, sir: Double, sar: Double, isr: Double? = nil, iterations: Int? = nil,
-                loglik: Double? = nil, converged: Bool? = nil, targetDeg: Double? = nil, fitSeconds: Double? = nil) {
+                loglik: Double? = nil, converged: Bool? = nil, targetDeg: Double? = nil, fitSeconds: Double? = nil,
+                restarts: Int? = nil, loglikSpread: Double? = nil) {
         self.key = key; self.sdr = sdr; self.sir = sir; self.sar = sar; self.isr = isr
         self.iterations = iterations; self.loglik = loglik; self.converged = converged
         self.targetDeg = targetDeg; self.fitSeconds = fitSeconds
+        self.restarts = restarts; self.loglikSpread = loglikSpread
     }
 }
 
@@ -32,9 +38,11 @@ public struct TrialRecord: Sendable, Equatable {
 /// crash-safe appender used while a run is in progress and the sorted final form.
 public enum TrialTable {
     public static let measureColumns = ["sdr", "sir", "sar", "isr", "iterations", "loglik", "converged",
-                                        "target_deg", "fit_seconds"]
+                                        "target_deg", "fit_seconds", "restarts", "loglik_spread"]
     public static let columns = TrialKey.columnNames + measureColumns
     public static let header = columns.joined(separator: ",")
+    /// The header before `restarts` and `loglik_spread` (read as one start, spread 0; rewritten on resume).
+    static let headerWithoutRestarts = columns.dropLast(2).joined(separator: ",")
     public static let fileName = "trials.csv"
 
     /// Fixed-precision number. ±∞ is written `inf` / `-inf` (BSS Eval's SAR of an estimate with no
@@ -47,10 +55,10 @@ public enum TrialTable {
     }
 
     public static func line(_ r: TrialRecord) -> String {
-        let measures = [fixed(r.sdr), fixed(r.sir), fixed(r.sar), r.isr.map(fixed) ?? "",
+        let measures: [String] = [fixed(r.sdr), fixed(r.sir), fixed(r.sar), r.isr.map(fixed) ?? "",
                         r.iterations.map(String.init) ?? "", r.loglik.map(fixed) ?? "",
                         r.converged.map { $0 ? "true" : "false" } ?? "", r.targetDeg.map(fixed) ?? "",
-                        r.fitSeconds.map(fixed) ?? ""]
+                        r.fitSeconds.map(fixed) ?? "", r.restarts.map(String.init) ?? "", r.loglikSpread.map(fixed) ?? ""]
         return (r.key.columns + measures).joined(separator: ",")
     }
 
@@ -59,12 +67,16 @@ public enum TrialTable {
         ([header] + records.sorted { $0.key < $1.key }.map(line)).joined(separator: "\n") + "\n"
     }
 
-    static func parse(_ line: Substring, lineNumber: Int, source: String) throws -> TrialRecord {
-        let c = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    /// A row of the current table, or with `legacy` one without the last two columns (a clusterer row then
+    /// reads as restarts = 1, spread 0).
+    static func parse(_ line: Substring, lineNumber: Int, source: String, legacy: Bool = false) throws -> TrialRecord {
+        var c = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let expected = columns.count - (legacy ? 2 : 0)
         func bad(_ what: String) -> DirClustError {
-            DirClustError("\(source) line \(lineNumber): \(what); expected \(columns.count) comma-separated cells as in the header")
+            DirClustError("\(source) line \(lineNumber): \(what); expected \(expected) comma-separated cells as in the header")
         }
-        guard c.count == columns.count else { throw bad("\(c.count) cells") }
+        guard c.count == expected else { throw bad("\(c.count) cells") }
+        if legacy { c += c[TrialKey.columnNames.count + 4].isEmpty ? ["", ""] : ["1", "0"] }
         let n = TrialKey.columnNames.count
         func number(_ i: Int) throws -> Double {
             guard let v = Double(c[n + i]), !v.isNaN, i != 0 || v.isFinite else { throw bad("\(measureColumns[i]) = '\(c[n + i])' is not a number") }
@@ -74,35 +86,47 @@ public enum TrialTable {
         return TrialRecord(key: TrialKey(columns: Array(c[0..<n])), sdr: try number(0), sir: try number(1),
                            sar: try number(2), isr: try optional(3), iterations: try optional(4).map { Int($0) },
                            loglik: try optional(5), converged: c[n + 6].isEmpty ? nil : c[n + 6] == "true",
-                           targetDeg: try optional(7), fitSeconds: try optional(8))
+                           targetDeg: try optional(7), fitSeconds: try optional(8),
+                           restarts: try optional(9).map { Int($0) }, loglikSpread: try optional(10))
     }
 
-    /// Reads a `trials.csv`. A last line without its newline is the trace of an interrupted append and is
-    /// ignored (`partialBytes` says how many bytes it had); any other malformed line is an error.
+    /// Reads a `trials.csv` (also one written before the `restarts` and `loglik_spread` columns). A last line
+    /// without its newline is the trace of an interrupted append and is ignored (`partialBytes` says how many
+    /// bytes it had); any other malformed line is an error.
     public static func read(path: String) throws -> (records: [TrialRecord], partialBytes: Int) {
+        try readTable(path: path).table
+    }
+
+    /// `read`, and whether the file has the older header (so an appender must rewrite it first).
+    static func readTable(path: String) throws -> (table: (records: [TrialRecord], partialBytes: Int), legacy: Bool) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DirClustError("\(path) cannot be read; expected a trials.csv written by dirclust run")
         }
-        return try read(data: data, source: path)
+        return try readTable(data: data, source: path)
     }
 
     static func read(data: Data, source: String) throws -> (records: [TrialRecord], partialBytes: Int) {
+        try readTable(data: data, source: source).table
+    }
+
+    static func readTable(data: Data, source: String) throws -> (table: (records: [TrialRecord], partialBytes: Int), legacy: Bool) {
         guard let text = String(data: data, encoding: .utf8) else { throw DirClustError("\(source) is not UTF-8 text") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let partial = lines.last ?? ""
         lines.removeLast()  // after the final newline: empty, or a partial row
         guard let first = lines.first else {
-            if partial.isEmpty { return ([], 0) }
+            if partial.isEmpty { return (([], 0), false) }
             throw DirClustError("\(source) has no complete header line; expected: \(header)")
         }
-        guard first == header else {
+        let legacy = first == headerWithoutRestarts
+        guard first == header || legacy else {
             throw DirClustError("\(source) has the header '\(first.prefix(80))…'; expected: \(header)")
         }
         var records: [TrialRecord] = []
         for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
-            records.append(try parse(l, lineNumber: i + 1, source: source))
+            records.append(try parse(l, lineNumber: i + 1, source: source, legacy: legacy))
         }
-        return (records, partial.utf8.count)
+        return ((records, partial.utf8.count), legacy)
     }
 }
 

@@ -21,10 +21,15 @@ public struct DirectionPlot: Sendable, Equatable {
     public var markers: [(label: String, degrees: Double)]
     /// A dashed vertical line at the target direction, if any.
     public var targetDegrees: Double?
+    /// Components (or, for k-means, markers) selected as the target: drawn wide and labelled "target".
+    public var highlighted: [Int]
+    /// Width of the plotting area in SVG units (the legend comes on top of it).
+    public var plotWidth: Double
 
     public init(title: String, histogram: [Double], histogramLabel: String, curveDegrees: [Double] = [],
                 components: [(label: String, values: [Double])] = [], mixture: [Double]? = nil,
-                markers: [(label: String, degrees: Double)] = [], targetDegrees: Double? = nil) {
+                markers: [(label: String, degrees: Double)] = [], targetDegrees: Double? = nil,
+                highlighted: [Int] = [], plotWidth: Double = DirectionPlot.defaultPlotWidth) {
         self.title = title
         self.histogram = histogram
         self.histogramLabel = histogramLabel
@@ -33,12 +38,15 @@ public struct DirectionPlot: Sendable, Equatable {
         self.mixture = mixture
         self.markers = markers
         self.targetDegrees = targetDegrees
+        self.highlighted = highlighted
+        self.plotWidth = plotWidth
     }
 
     public static func == (a: DirectionPlot, b: DirectionPlot) -> Bool { a.svg() == b.svg() }
 
     // Geometry of the drawing, in SVG user units.
-    static let plotWidth = 640.0, height = 460.0
+    public static let defaultPlotWidth = 640.0
+    static let height = 460.0
     static let left = 72.0, right = 20.0, top = 42.0, bottom = 62.0
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                           "#bcbd22", "#7f7f7f"]
@@ -65,7 +73,7 @@ public struct DirectionPlot: Sendable, Equatable {
         if let t = targetDegrees { rows.append(("dash", "black", "target direction \(f1(t))°")) }
         // Width from the longest label at ~6.6 units per character of the 12-unit sans-serif font.
         let legendW = 46 + 6.6 * Double(rows.map(\.label.count).max() ?? 0)
-        let plotW = Self.plotWidth, plotH = Self.height - Self.top - Self.bottom
+        let plotW = plotWidth, plotH = Self.height - Self.top - Self.bottom
         let width = Self.left + plotW + 24 + legendW + Self.right
         let x0 = Self.left, y0 = Self.top + plotH
         func px(_ deg: Double) -> Double { x0 + deg / 90 * plotW }
@@ -113,10 +121,11 @@ public struct DirectionPlot: Sendable, Equatable {
         // The mixture first and wide, so each component's colour shows on top of it where it dominates.
         if let mixture { s += polyline(mixture, colour: "black", width: 3.2, cls: "mixture") }
         for (k, c) in components.enumerated() {
-            s += polyline(c.values, colour: Self.palette[k % Self.palette.count], width: 1.4, cls: "component")
+            s += polyline(c.values, colour: Self.palette[k % Self.palette.count], width: highlighted.contains(k) ? 3.6 : 1.4,
+                          cls: highlighted.contains(k) ? "component target-cluster" : "component")
         }
         for (k, m) in markers.enumerated() {
-            s += "<line class=\"marker\" x1=\"\(f1(px(m.degrees)))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(px(m.degrees)))\" y2=\"\(f1(y0))\" stroke=\"\(Self.palette[k % Self.palette.count])\" stroke-width=\"2\"/>\n"
+            s += "<line class=\"marker\" x1=\"\(f1(px(m.degrees)))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(px(m.degrees)))\" y2=\"\(f1(y0))\" stroke=\"\(Self.palette[k % Self.palette.count])\" stroke-width=\"\(highlighted.contains(k) ? 4 : 2)\"/>\n"
         }
         if let t = targetDegrees {
             s += "<line class=\"target\" x1=\"\(f1(px(t)))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(px(t)))\" y2=\"\(f1(y0))\" stroke=\"black\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
@@ -165,15 +174,22 @@ extension DirectionPlot {
     /// the fitted densities sampled every 0.1° and at each mean (so narrow peaks are drawn at full height),
     /// converted from per radian to per degree (× π/180).
     public init(analysis: DirectionAnalysis, title: String) {
-        let fit = analysis.fit
-        let weighting = analysis.options.weighting == .power ? "power-weighted" : "unweighted"
+        self.init(fit: analysis.fit, histogram: analysis.histogram.density(binCount: 180),
+                  weighting: analysis.options.weighting, targetDegrees: analysis.options.targetDirectionDeg, title: title)
+    }
+
+    /// The plot of a fit over a θ histogram (`DirectionHistogram.density`, per degree, weighted as the fit
+    /// was); `targetClusters` are drawn wide and labelled as the target.
+    public init(fit: ClusterFit, histogram: [Double], weighting: BinWeighting, targetDegrees: Double?,
+                targetClusters: [Int] = [], title: String, plotWidth: Double = DirectionPlot.defaultPlotWidth) {
+        let weighting = weighting == .power ? "power-weighted" : "unweighted"
         let meansDeg = fit.means.map { $0 * 180 / Double.pi }
-        let histogram = analysis.histogram.density(binCount: 180)
         let label = "θ histogram (\(weighting))"
+        func target(_ k: Int) -> String { targetClusters.contains(k) ? " (target)" : "" }
         if fit.method == .kmeans {
             self.init(title: title, histogram: histogram, histogramLabel: label,
-                      markers: meansDeg.enumerated().map { ("centroid \($0 + 1): \(f1($1))°", $1) },
-                      targetDegrees: analysis.options.targetDirectionDeg)
+                      markers: meansDeg.enumerated().map { ("centroid \($0 + 1): \(f1($1))°\(target($0))", $1) },
+                      targetDegrees: targetDegrees, highlighted: targetClusters, plotWidth: plotWidth)
             return
         }
         var grid = (0...900).map { Double($0) / 10 }
@@ -194,10 +210,11 @@ extension DirectionPlot {
         let components = curves.enumerated().map { k, values in
             var label = "cluster \(k + 1): μ = \(f1(meansDeg[k]))°, π = \(f2(fit.mixtureWeights[k]))"
             if let shapeName, let shape = fit.shapes?[k] { label += ", \(shapeName) = \(f2(shape))" }
-            return (label: label, values: values)
+            return (label: label + target(k), values: values)
         }
         self.init(title: title, histogram: histogram, histogramLabel: label, curveDegrees: grid,
-                  components: components, mixture: mixture, targetDegrees: analysis.options.targetDirectionDeg)
+                  components: components, mixture: mixture, targetDegrees: targetDegrees, highlighted: targetClusters,
+                  plotWidth: plotWidth)
     }
 }
 

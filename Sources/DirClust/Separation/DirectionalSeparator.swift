@@ -9,16 +9,38 @@
 /// fits on the bins (`fitOnHistogram: false`). Per cell is an approximation of per bin of order
 /// δ = 0.005°, far below every component's 0.1° scale floor (measured in the README).
 
-/// EM (or Lloyd) stopping rule of every fit (`ClusteringOptions.maxIterations` / `tolerance`).
+/// EM (or Lloyd) stopping rule of every fit (`ClusteringOptions.maxIterations` / `tolerance`) and the number
+/// of starts each fit keeps the best of (`Restarts`).
 public struct EMSettings: Codable, Sendable, Hashable {
     /// Upper bound on M-steps.
     public var maxIterations = 200
     /// Stop when |L_t − L_{t−1}| ≤ tolerance · max(|L_t|, Σ w).
     public var tolerance = 1e-6
+    /// R, the starts per fit (k-means++ seeds derived from the fit's seed; 1 = the seed's start alone).
+    public var restarts = 1
 
-    public init(maxIterations: Int = 200, tolerance: Double = 1e-6) {
+    public init(maxIterations: Int = 200, tolerance: Double = 1e-6, restarts: Int = 1) {
         self.maxIterations = maxIterations
         self.tolerance = tolerance
+        self.restarts = restarts
+    }
+
+    enum CodingKeys: String, CodingKey { case maxIterations, tolerance, restarts }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        maxIterations = try c.decode(Int.self, forKey: .maxIterations)
+        tolerance = try c.decode(Double.self, forKey: .tolerance)
+        restarts = try c.decodeIfPresent(Int.self, forKey: .restarts) ?? 1
+    }
+
+    /// `restarts` is written only when it is not 1, so a config with one start keeps the canonical JSON, and
+    /// the hash, it had before restarts existed (every committed run stays resumable and mergeable).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(maxIterations, forKey: .maxIterations)
+        try c.encode(tolerance, forKey: .tolerance)
+        if restarts != 1 { try c.encode(restarts, forKey: .restarts) }
     }
 }
 
@@ -90,7 +112,8 @@ public struct DirectionalModel: Sendable {
     /// Fits `settings.method` on `points` and evaluates its posteriors there.
     /// - Throws: the clusterer's `DirClustError` (too few points for K, invalid settings).
     public init(fitting points: FittingPoints, _ settings: FitSettings) throws {
-        fit = try makeClusterer(settings.method, options: settings.clusteringOptions).fit(points.theta, weights: points.weights)
+        fit = try makeClusterer(settings.method, options: settings.clusteringOptions, restarts: settings.em.restarts)
+            .fit(points.theta, weights: points.weights)
         self.points = points
         posteriors = fit.posteriors(points.theta)
     }

@@ -18,7 +18,7 @@ public struct SeparationOptions: Codable, Sendable, Equatable {
     public var targetDirectionDeg: Double?
     /// Seed of the clusterer's k-means++ start (the only randomness).
     public var seed: UInt64
-    /// EM iteration cap and tolerance.
+    /// EM iteration cap, tolerance and the number of starts per fit.
     public var em: EMSettings
     /// STFT frame length, hop and window.
     public var stft: STFTConfig
@@ -61,6 +61,9 @@ public struct SeparationOptions: Codable, Sendable, Equatable {
         }
         guard silenceThresholdDB.isFinite ? silenceThresholdDB <= 0 : silenceThresholdDB == -.infinity else {
             throw DirClustError("silence threshold is \(silenceThresholdDB) dB; expected a level ≤ 0 dB relative to the loudest bin.")
+        }
+        guard (1...Restarts.maximumCount).contains(em.restarts) else {
+            throw DirClustError("restarts is \(em.restarts); expected an integer in 1 … \(Restarts.maximumCount): the fit keeps the best of that many k-means++ starts (1 = a single start).")
         }
         try stft.validate()
     }
