@@ -51,6 +51,10 @@ public struct SummaryRow: Sendable, Equatable {
 public enum Summary {
     /// Groups trials by (layout, condition, SNR, angle, K, method, stage, weighting, selection, mask) and
     /// reduces SDR/SIR/SAR to mean ± std over pieces and seeds. Rows in trial-key order.
+    ///
+    /// The scores are taken as `trials.csv` records them (4 decimals, `TrialTable.recorded`), so a fresh
+    /// run (full-precision scores in memory), a resumed run and merged shards (scores read back from the
+    /// CSV) summarise the same numbers and write byte-identical summaries and figures.
     public static func rows(_ records: [TrialRecord]) -> [SummaryRow] {
         var groups: [TrialKey: [TrialRecord]] = [:]
         for r in records {
@@ -63,7 +67,8 @@ public enum Summary {
             return SummaryRow(layout: k.scene.layout, condition: k.scene.condition, snrDb: k.scene.snrDb,
                               angleDeg: k.scene.angleDeg, K: k.K, method: k.method, stage: k.stage,
                               weighting: k.weighting, selection: k.selection, mask: k.mask,
-                              sdr: MeanStd(g.map(\.sdr)), sir: MeanStd(g.map(\.sir)), sar: MeanStd(g.map(\.sar)))
+                              sdr: MeanStd(g.map { TrialTable.recorded($0.sdr) }), sir: MeanStd(g.map { TrialTable.recorded($0.sir) }),
+                              sar: MeanStd(g.map { TrialTable.recorded($0.sar) }))
         }
     }
 

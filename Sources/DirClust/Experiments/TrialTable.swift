@@ -46,6 +46,9 @@ public enum TrialTable {
         return s == "-0.0000" ? "0.0000" : s
     }
 
+    /// x as `trials.csv` records it and reading it back gives: rounded to 4 decimals (±∞ kept).
+    static func recorded(_ x: Double) -> Double { Double(fixed(x))! }
+
     public static func line(_ r: TrialRecord) -> String {
         let measures = [fixed(r.sdr), fixed(r.sir), fixed(r.sar), r.isr.map(fixed) ?? "",
                         r.iterations.map(String.init) ?? "", r.loglik.map(fixed) ?? "",
@@ -61,13 +64,14 @@ public enum TrialTable {
 
     static func parse(_ line: Substring, lineNumber: Int, source: String) throws -> TrialRecord {
         let c = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        func bad(_ what: String) -> DirClustError {
-            DirClustError("\(source) line \(lineNumber): \(what); expected \(columns.count) comma-separated cells as in the header")
+        guard c.count == columns.count else {
+            throw DirClustError("\(source) line \(lineNumber): \(c.count) cells; expected \(columns.count) comma-separated cells as in the header")
         }
-        guard c.count == columns.count else { throw bad("\(c.count) cells") }
         let n = TrialKey.columnNames.count
         func number(_ i: Int) throws -> Double {
-            guard let v = Double(c[n + i]), !v.isNaN, i != 0 || v.isFinite else { throw bad("\(measureColumns[i]) = '\(c[n + i])' is not a number") }
+            guard let v = Double(c[n + i]), !v.isNaN, i != 0 || v.isFinite else {
+                throw DirClustError("\(source) line \(lineNumber): \(measureColumns[i]) = '\(c[n + i])' is not a number; expected a decimal number\(i == 0 ? "" : ", inf or -inf")")
+            }
             return v
         }
         func optional(_ i: Int) throws -> Double? { c[n + i].isEmpty ? nil : try number(i) }
@@ -95,14 +99,40 @@ public enum TrialTable {
             if partial.isEmpty { return ([], 0) }
             throw DirClustError("\(source) has no complete header line; expected: \(header)")
         }
-        guard first == header else {
-            throw DirClustError("\(source) has the header '\(first.prefix(80))…'; expected: \(header)")
-        }
+        guard first == header else { throw headerMismatch(String(first), source: source) }
         var records: [TrialRecord] = []
         for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
             records.append(try parse(l, lineNumber: i + 1, source: source))
         }
         return (records, partial.utf8.count)
+    }
+}
+
+extension TrialTable {
+    /// Names the first column where `found` differs from the header (long headers used to be cut before it).
+    static func headerMismatch(_ found: String, source: String) -> DirClustError {
+        let cells = found.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let differing = zip(cells, columns).enumerated().first { $0.element.0 != $0.element.1 }
+        let what: String
+        if case let (i, (got, want))? = differing {
+            what = "column \(i + 1) is '\(got.prefix(40))' where '\(want)' belongs"
+        } else if cells.count < columns.count {
+            what = "it stops after column \(cells.count) ('\(columns[cells.count - 1])'); '\(columns[cells.count])' and \(columns.count - cells.count - 1) more are missing"
+        } else {
+            what = "it has \(cells.count - columns.count) extra column(s) after '\(columns.last!)'"
+        }
+        return DirClustError("\(source) is not a dirclust trials.csv: in its header \(what); expected the header: \(header)")
+    }
+
+    /// Adds `records` to `byKey`. A trial recorded twice must have the same results (up to the fit time,
+    /// `MergeRuns.sameMeasurement`); two different results of one trial throw `conflict(key)` rather than
+    /// keeping one of them silently.
+    static func index(_ records: [TrialRecord], into byKey: inout [TrialKey: TrialRecord],
+                      conflict: (TrialKey) -> DirClustError) throws {
+        for r in records {
+            if let old = byKey[r.key], !MergeRuns.sameMeasurement(old, r) { throw conflict(r.key) }
+            byKey[r.key] = r
+        }
     }
 }
 
