@@ -62,3 +62,12 @@ baseline: deps build
 report-check:
 	scripts/report_check.sh results/report.html docs/report.png
 	REPORT_CHECK_WIDTH=1760 scripts/report_check.sh results/hybrid/report.html docs/report-hybrid.png
+
+SLURM_PACKAGES = slurmctld slurmd slurm-client munge
+.PHONY: slurm-check
+## slurm-check: run configs/sweeps/slurm-check.json under a one-node SLURM started here (apt-installed if missing;
+##              needs root, ≈ 3 min on 2 cores): job array via scripts/slurm/submit.sh, one task cancelled and
+##              requeued, dependent merge, merged trials.csv = unsharded run's. Not part of make test.
+slurm-check: deps build
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(SLURM_PACKAGES)"
+	DIRCLUST=$(BIN) scripts/slurm/check.sh

@@ -5,7 +5,16 @@ Offline generator (run once, output committed; CI never runs it):
 
     python3 scripts/export_chorales.py            # writes experiments/midi/*.mid, training/, manifest.json
 
-Every file written is a format-1 Standard MIDI File, 480 ticks per quarter note, fixed tempo TEMPO_QPM:
+Two sets of pieces, chosen deterministically (the same corpus gives the same files, byte for byte):
+
+- the eight ORIGINAL chorales (the first release's pieces, at TEMPO_QPM; their files are unchanged), and
+- SELECTED chorales: every other four-voice chorale of the corpus that passes the checks below, taken in
+  rounds over key signatures (flattest first; within one key signature in BWV order) so the keys spread,
+  each at a tempo from TEMPI in turn, so the tempi spread. The first NEW_EVALUATION of them join the
+  original eight in the evaluation set ("evaluation": 24 pieces); the next HELD_BACK form the held-back set
+  ("heldback"), used only to choose defaults (e.g. the number of EM restarts), never to report results.
+
+Every file written is a format-1 Standard MIDI File, 480 ticks per quarter note, one fixed tempo:
 
     track 0  conductor: tempo, time signature (no notes)
     track 1  soprano   (MIDI channel 0)
@@ -15,9 +24,10 @@ Every file written is a format-1 Standard MIDI File, 480 ticks per quarter note,
 
 Each voice track carries a program change to its default GM instrument (flute 73, piano 0, trombone 57,
 clarinet 71, 0-based), but dirclust's renderer ignores the file's programs and sets its own.
-Notes use one velocity; tied notes are merged. The script checks that every voice sounds during at least
-MIN_COVERAGE of the first CHECK_SECONDS seconds (so every voice plays most of any 10–15 s excerpt from the
-start) and fails otherwise.
+Notes use one velocity; tied notes are merged. Every voice must sound during at least MIN_COVERAGE of the
+first CHECK_SECONDS seconds at the piece's tempo (so every voice plays most of any 10–15 s excerpt from the
+start) with no rest longer than MAX_GAP there, and the piece must last at least MIN_SECONDS: an original chorale that fails stops the script, a
+candidate that fails is skipped.
 
 training/scales.mid: a conductor track and ONE note track: a chromatic scale up then down over the union
 of all exported voices' ranges (at least two octaves), for learning supervised NMF bases from notes
@@ -28,17 +38,23 @@ with its corpus. The generated MIDI files are public domain.
 """
 import hashlib
 import json
+import re
 import sys
 import warnings
 from pathlib import Path
 
 import mido
-from music21 import corpus, meter
+from music21 import corpus, key, meter
 
 warnings.filterwarnings("ignore")
 
-# The pieces: well-known four-voice chorales in which all four voices sound through the first 15 s.
+# The first release's pieces: well-known four-voice chorales in which all four voices sound through the first 15 s.
 CHORALES = ["bwv66.6", "bwv4.8", "bwv7.7", "bwv40.8", "bwv65.7", "bwv86.6", "bwv267", "bwv347"]
+NEW_EVALUATION = 16          # selected chorales that join the original eight in the evaluation set (24 in all)
+HELD_BACK = 8                # selected chorales held back for choosing defaults
+TEMPI = [72, 84, 96, 108, 120]  # quarter notes per minute, given to the selected chorales in turn
+MIN_SECONDS = 20.0
+MAX_GAP = 0.5                # longest rest (s) a voice may have in the first CHECK_SECONDS seconds
 VOICES = ["Soprano", "Alto", "Tenor", "Bass"]
 # GM programs (0-based) of the paper's instruments, soprano to bass: flute, piano, trombone, clarinet.
 DEFAULT_PROGRAMS = {"Soprano": 73, "Alto": 0, "Tenor": 57, "Bass": 71}
@@ -61,10 +77,10 @@ def ticks(quarter_length):
     return int(round(t))
 
 
-def conductor_track(numerator, denominator):
+def conductor_track(numerator, denominator, qpm=TEMPO_QPM):
     track = mido.MidiTrack()
     track.append(mido.MetaMessage("track_name", name="conductor", time=0))
-    track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(TEMPO_QPM), time=0))
+    track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(qpm), time=0))
     track.append(mido.MetaMessage("time_signature", numerator=numerator, denominator=denominator, time=0))
     track.append(mido.MetaMessage("end_of_track", time=0))
     return track
@@ -99,9 +115,9 @@ def voice_notes(part):
     return notes
 
 
-def coverage(notes, seconds):
-    """Fraction of [0, seconds) during which at least one note of the voice sounds."""
-    per_tick = 60.0 / TEMPO_QPM / TICKS_PER_QUARTER
+def coverage(notes, seconds, qpm):
+    """Fraction of [0, seconds) during which at least one note of the voice sounds, at qpm quarters a minute."""
+    per_tick = 60.0 / qpm / TICKS_PER_QUARTER
     intervals = sorted((s * per_tick, e * per_tick) for s, e, _ in notes)
     covered, reach = 0.0, 0.0
     for s, e in intervals:
@@ -112,44 +128,142 @@ def coverage(notes, seconds):
     return covered / seconds
 
 
+def longest_gap(notes, seconds, qpm):
+    """Longest stretch of [0, seconds) in which the voice sounds no note, at qpm quarters a minute."""
+    per_tick = 60.0 / qpm / TICKS_PER_QUARTER
+    gap, reach = 0.0, 0.0
+    for s, e in sorted((s * per_tick, e * per_tick) for s, e, _ in notes):
+        if s >= seconds:
+            break
+        gap, reach = max(gap, s - reach), max(reach, e)
+    return max(gap, seconds - reach)
+
+
 def save(midi, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     midi.save(path)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class Rejected(Exception):
+    """A chorale that does not meet the checks (a reason in the message)."""
+
+
+def export(name, qpm):
+    """The piece as a format-1 SMF at qpm (file name, manifest entry, MIDI object, voice pitch range);
+    raises Rejected when a check fails."""
+    score = corpus.parse(f"bach/{name}")
+    parts = list(score.parts)
+    if [p.partName for p in parts] != VOICES:
+        raise Rejected(f"parts {[p.partName for p in parts]}, expected {VOICES}")
+    signature = score.recurse().getElementsByClass(meter.TimeSignature).first()
+    keysig = score.recurse().getElementsByClass(key.KeySignature).first()
+    if signature is None or keysig is None:
+        raise Rejected("no time or key signature")
+    midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
+    midi.tracks.append(conductor_track(signature.numerator, signature.denominator, qpm))
+    entry = {"name": name, "file": f"{name}.mid", "tempo_qpm": qpm, "key_signature_sharps": keysig.sharps, "voices": []}
+    low, high = 127, 0
+    for channel, (voice, part) in enumerate(zip(VOICES, parts)):
+        try:
+            notes = voice_notes(part)
+        except SystemExit as e:
+            raise Rejected(str(e))
+        if not notes:
+            raise Rejected(f"{voice} has no notes")
+        cover = coverage(notes, CHECK_SECONDS, qpm)
+        if cover < MIN_COVERAGE:
+            raise Rejected(f"{voice} sounds only {cover:.0%} of the first {CHECK_SECONDS} s")
+        gap = longest_gap(notes, CHECK_SECONDS, qpm)
+        if gap > MAX_GAP:
+            raise Rejected(f"{voice} rests {gap:.2f} s in the first {CHECK_SECONDS} s, at most {MAX_GAP} s allowed")
+        pitches = [p for _, _, p in notes]
+        low, high = min(low, *pitches), max(high, *pitches)
+        midi.tracks.append(note_track(voice.lower(), channel, DEFAULT_PROGRAMS[voice], notes))
+        entry["voices"].append({"track": channel + 1, "voice": voice.lower(), "notes": len(notes),
+                                "lowest": min(pitches), "highest": max(pitches),
+                                "coverage_first_15s": round(cover, 3)})
+    seconds = max(sum(m.time for m in t) for t in midi.tracks[1:]) * 60.0 / qpm / TICKS_PER_QUARTER
+    if seconds < MIN_SECONDS:
+        raise Rejected(f"lasts {seconds:.1f} s, expected at least {MIN_SECONDS} s")
+    entry["seconds"] = round(seconds, 3)
+    entry["time_signature"] = f"{signature.numerator}/{signature.denominator}"
+    return entry, midi, (low, high)
+
+
+def bwv_order(name):
+    """Sort key: BWV number, then movement (bwv4.8 before bwv40.8 before bwv267)."""
+    numbers = [int(x) for x in re.findall(r"\d+", name)]
+    return numbers, name
+
+
+def select(candidates, count):
+    """count chorales from candidates [(name, sharps)], in rounds over key signatures (flattest first), each
+    key signature's pieces in BWV order; each gets the next tempo of TEMPI. Returns [(name, qpm, entry, midi)]."""
+    by_key = {}
+    for name, sharps in sorted(candidates, key=lambda c: bwv_order(c[0])):
+        by_key.setdefault(sharps, []).append(name)
+    queues = [by_key[k] for k in sorted(by_key)]
+    chosen = []
+    while len(chosen) < count and any(queues):
+        for q in queues:
+            while q and len(chosen) < count:
+                name = q.pop(0)
+                qpm = TEMPI[len(chosen) % len(TEMPI)]
+                try:
+                    entry, midi, _ = export(name, qpm)
+                except Rejected as e:
+                    print(f"  skip {name} at {qpm} qpm: {e}")
+                    continue
+                chosen.append((name, qpm, entry, midi))
+                break
+    if len(chosen) < count:
+        raise SystemExit(f"only {len(chosen)} chorales pass the checks, expected {count}")
+    return chosen
+
+
 def main():
-    manifest = {"tempo_qpm": TEMPO_QPM, "ticks_per_quarter": TICKS_PER_QUARTER, "velocity": VELOCITY,
+    manifest = {"ticks_per_quarter": TICKS_PER_QUARTER, "velocity": VELOCITY,
                 "tracks": {"0": "conductor", "1": "soprano", "2": "alto", "3": "tenor", "4": "bass"},
                 "default_programs": {v.lower(): p for v, p in DEFAULT_PROGRAMS.items()},
+                "sets": {"evaluation": "the original eight and the first selected chorales: the pieces results are reported on",
+                         "heldback": "selected chorales used only to choose defaults (restarts, counting), never to report results"},
                 "pieces": []}
     low, high = 127, 0
     for name in CHORALES:
-        score = corpus.parse(f"bach/{name}")
-        parts = list(score.parts)
-        if [p.partName for p in parts] != VOICES:
-            raise SystemExit(f"{name}: parts {[p.partName for p in parts]}, expected {VOICES}")
-        signature = score.recurse().getElementsByClass(meter.TimeSignature).first()
-        midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
-        midi.tracks.append(conductor_track(signature.numerator, signature.denominator))
-        entry = {"name": name, "file": f"{name}.mid", "voices": []}
-        for channel, (voice, part) in enumerate(zip(VOICES, parts)):
-            notes = voice_notes(part)
-            cover = coverage(notes, CHECK_SECONDS)
-            if cover < MIN_COVERAGE:
-                raise SystemExit(f"{name} {voice}: sounds only {cover:.0%} of the first {CHECK_SECONDS} s")
-            pitches = [p for _, _, p in notes]
-            low, high = min(low, *pitches), max(high, *pitches)
-            midi.tracks.append(note_track(voice.lower(), channel, DEFAULT_PROGRAMS[voice], notes))
-            entry["voices"].append({"track": channel + 1, "voice": voice.lower(), "notes": len(notes),
-                                    "lowest": min(pitches), "highest": max(pitches),
-                                    "coverage_first_15s": round(cover, 3)})
-        seconds = max(sum(m.time for m in t) for t in midi.tracks[1:]) * 60.0 / TEMPO_QPM / TICKS_PER_QUARTER
-        entry["seconds"] = round(seconds, 3)
-        entry["time_signature"] = f"{signature.numerator}/{signature.denominator}"
+        try:
+            entry, midi, (lo, hi) = export(name, TEMPO_QPM)
+        except Rejected as e:
+            raise SystemExit(f"{name}: {e}")
+        low, high = min(low, lo), max(high, hi)
+        entry["set"] = "evaluation"
         entry["sha256"] = save(midi, OUT / f"{name}.mid")
         manifest["pieces"].append(entry)
-        print(f"{name}: {seconds:.1f} s, voices cover {[v['coverage_first_15s'] for v in entry['voices']]}")
+        print(f"{name}: {entry['seconds']:.1f} s at {TEMPO_QPM} qpm")
+
+    # Candidates: every other chorale of the corpus (one file per BWV movement; '-sc' variants skipped).
+    seen = set(CHORALES)
+    candidates = []
+    for path in sorted(corpus.getComposer("bach"), key=lambda p: bwv_order(p.stem)):
+        name = path.stem
+        if not re.fullmatch(r"bwv\d+(\.\d+)?", name) or name in seen:
+            continue
+        seen.add(name)
+        try:
+            score = corpus.parse(f"bach/{name}")
+        except Exception:
+            continue
+        keysig = score.recurse().getElementsByClass(key.KeySignature).first()
+        if keysig is not None and len(score.parts) == 4:
+            candidates.append((name, keysig.sharps))
+    print(f"{len(candidates)} candidate chorales")
+    for i, (name, qpm, entry, midi) in enumerate(select(candidates, NEW_EVALUATION + HELD_BACK)):
+        entry["set"] = "evaluation" if i < NEW_EVALUATION else "heldback"
+        entry["sha256"] = save(midi, OUT / f"{name}.mid")
+        manifest["pieces"].append(entry)
+        for v in entry["voices"]:
+            low, high = min(low, v["lowest"]), max(high, v["highest"])
+        print(f"{name}: {entry['seconds']:.1f} s at {qpm} qpm, {entry['key_signature_sharps']:+d} sharps, {entry['set']}")
 
     # Training material: a chromatic pass up and down over the union of the voices' ranges (>= 2 octaves).
     if high - low < 24:

@@ -9,8 +9,9 @@ struct Run: AsyncParsableCommand {
         discussion: """
         Writes trials.csv (one row per trial), summary.csv, summary.md, figure.svg, config.json and \
         provenance.json into the output directory. An interrupted run resumes: rerunning the same command \
-        keeps every finished scene and does the rest. --shard i/n runs a disjoint part of the grid (e.g. \
-        one SLURM array task); `dirclust merge` joins the parts.
+        keeps every finished scene and does the rest. --shard i/n runs a disjoint part of the grid; \
+        --shard slurm takes i/n from the SLURM job array task (SLURM_ARRAY_TASK_ID, _MIN, _MAX), so each task of \
+        `sbatch --array=1-N` runs its own part (see scripts/slurm/). `dirclust merge` joins the parts.
         """)
 
     @Option(help: "Experiment config (JSON), e.g. configs/paper.json.")
@@ -21,7 +22,7 @@ struct Run: AsyncParsableCommand {
     var out: String?
     @Option(help: "Scenes evaluated in parallel (default: the number of cores).")
     var jobs: Int?
-    @Option(help: ArgumentHelp("Run only part i of n (1-based), e.g. 2/3.", valueName: "i/n"))
+    @Option(help: ArgumentHelp("Run only part i of n (1-based), e.g. 2/3; `slurm`: the part of this SLURM array task.", valueName: "i/n|slurm"))
     var shard: String?
     @Flag(help: "Discard an earlier run in the output directory instead of resuming it.")
     var fresh = false
@@ -39,7 +40,9 @@ struct Run: AsyncParsableCommand {
 /// Shared by `run` and `reproduce`: load and check the config, run it, print where the results are.
 func runExperiment(configPath: String, overrides: [String], out: String?, jobs: Int?, shard: String?,
                    fresh: Bool, quiet: Bool, sceneLimit: Int? = nil) async throws {
-    let shard = try shard.map { try Shard(parsing: $0) }
+    let shard = try shard.map {
+        $0 == "slurm" ? try Shard.fromSLURM(environment: ProcessInfo.processInfo.environment) : try Shard(parsing: $0)
+    }
     let config = try ExperimentConfig.load(path: configPath, overrides: overrides)
     var options = RunOptions(outDir: out ?? config.output)
     if let jobs { options.jobs = jobs }

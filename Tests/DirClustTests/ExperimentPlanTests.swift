@@ -49,6 +49,46 @@ import Testing
         #expect(try Shard(parsing: "2/3") == Shard(index: 2, count: 3))
     }
 
+    /// What SLURM 22.05 set in task 2 of `sbatch --array=1-3` (and kept when that task was requeued).
+    static let slurmTask2of3 = ["SLURM_ARRAY_JOB_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_ID": "2",
+                                "SLURM_ARRAY_TASK_MAX": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_STEP": "1"]
+
+    @Test func slurmArrayTaskGivesItsShard() throws {
+        var env = Self.slurmTask2of3
+        #expect(try Shard.fromSLURM(environment: env) == Shard(index: 2, count: 3))
+        // A zero-based array 0-15: task 0 is shard 1/16, task 15 is 16/16.
+        env = ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "15"]
+        #expect(try Shard.fromSLURM(environment: env) == Shard(index: 1, count: 16))
+        env["SLURM_ARRAY_TASK_ID"] = "15"
+        #expect(try Shard.fromSLURM(environment: env) == Shard(index: 16, count: 16))
+        // COUNT stands in for MAX.
+        env = ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_COUNT": "4"]
+        #expect(try Shard.fromSLURM(environment: env) == Shard(index: 3, count: 4))
+    }
+
+    @Test func slurmShardRefusesWhatDoesNotNumberShards() throws {
+        func message(_ env: [String: String]) -> String {
+            do { _ = try Shard.fromSLURM(environment: env); return "accepted" } catch { return "\(error)" }
+        }
+        // Outside a job array: the error names the variables and the alternative.
+        let outside = message(["SLURM_JOB_ID": "9"])
+        #expect(outside.contains("SLURM_ARRAY_TASK_ID") && outside.contains("SLURM_ARRAY_TASK_MIN") && outside.contains("--shard i/n"))
+        var env = Self.slurmTask2of3
+        env["SLURM_ARRAY_TASK_MAX"] = nil
+        env["SLURM_ARRAY_TASK_COUNT"] = nil
+        #expect(message(env).contains("not set here: SLURM_ARRAY_TASK_MAX, SLURM_ARRAY_TASK_COUNT"))
+        // A list (--array=1,4,7) or a step (--array=1-5:2) does not number shards 1…n.
+        env = ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "7", "SLURM_ARRAY_TASK_COUNT": "3"]
+        #expect(message(env).contains("not one contiguous range"))
+        env = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "5", "SLURM_ARRAY_TASK_STEP": "2"]
+        #expect(message(env).contains("not one contiguous range"))
+        env = Self.slurmTask2of3
+        env["SLURM_ARRAY_TASK_ID"] = "x2"
+        #expect(message(env).contains("SLURM_ARRAY_TASK_ID=x2 is not an integer"))
+        env["SLURM_ARRAY_TASK_ID"] = "4"
+        #expect(message(env).contains("SLURM_ARRAY_TASK_ID=4 lies outside the array 1…3"))
+    }
+
     @Test func keysSortNumericallyAndMethodsInPaperOrder() {
         func key(_ angle: String, _ method: String, _ K: String = "6") -> TrialKey {
             TrialKey(scene: .init(sceneID: "s\(angle)", piece: "p", layout: "fan", angleDeg: angle, condition: "c", snrDb: ""),

@@ -37,7 +37,8 @@ public struct ExperimentPlan: Sendable {
     }
 }
 
-/// `--shard i/n`: run the i-th of n disjoint parts of a plan (1 ≤ i ≤ n).
+/// `--shard i/n`: run the i-th of n disjoint parts of a plan (1 ≤ i ≤ n); `--shard slurm` takes i/n from
+/// the SLURM array task (`fromSLURM(environment:)`).
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public let index: Int
     public let count: Int
@@ -56,6 +57,39 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         try self.init(index: i, count: n)
     }
     public var description: String { "\(index)/\(count)" }
+
+    /// The variables SLURM sets in every task of a job array (`sbatch --array=MIN-MAX`).
+    public static let slurmVariables = ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX",
+                                        "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_STEP"]
+
+    /// `--shard slurm`: the shard of this SLURM array task, i = ID − MIN + 1 of n = MAX − MIN + 1 (or n =
+    /// COUNT when MAX is absent). The array must be one contiguous range (`--array=1-16`, `0-15`): with a
+    /// step or a list (`1-15:2`, `1,4,7`) the task ids do not number the shards, so it is refused (COUNT or
+    /// STEP disagree with MIN…MAX). A requeued task keeps its array's variables, hence its shard.
+    public static func fromSLURM(environment env: [String: String]) throws -> Shard {
+        func value(_ name: String) throws -> Int? {
+            guard let text = env[name] else { return nil }
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw DirClustError("--shard slurm: \(name)=\(text) is not an integer")
+            }
+            return v
+        }
+        let id = try value("SLURM_ARRAY_TASK_ID"), first = try value("SLURM_ARRAY_TASK_MIN")
+        let last = try value("SLURM_ARRAY_TASK_MAX"), count = try value("SLURM_ARRAY_TASK_COUNT")
+        let step = try value("SLURM_ARRAY_TASK_STEP") ?? 1
+        guard let id, let first, let n = last.map({ $0 - first + 1 }) ?? count else {
+            let unset = slurmVariables.prefix(4).filter { env[$0] == nil }.joined(separator: ", ")
+            throw DirClustError("--shard slurm needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_MIN with SLURM_ARRAY_TASK_MAX (or SLURM_ARRAY_TASK_COUNT), which SLURM sets in each task of a job array (sbatch --array=1-16); not set here: \(unset). Outside a job array pass --shard i/n, e.g. --shard 2/3")
+        }
+        guard step == 1, count.map({ $0 == n }) ?? true else {
+            let described = slurmVariables.dropFirst().map { "\($0)=\(env[$0] ?? "unset")" }.joined(separator: ", ")
+            throw DirClustError("--shard slurm: the job array is not one contiguous range (\(described)), so its task ids do not number the shards; submit --array=1-N, or pass --shard i/n")
+        }
+        guard id >= first, id - first < n else {
+            throw DirClustError("--shard slurm: SLURM_ARRAY_TASK_ID=\(id) lies outside the array \(first)…\(first + n - 1)")
+        }
+        return try Shard(index: id - first + 1, count: n)
+    }
 }
 
 /// One scene: a piece's parts rendered, panned by a layout at angle θ, under a condition.
