@@ -171,6 +171,7 @@ public func separateStereoFile(input: String, outputFolder: String, options: Sep
                                 targetFile: analysis.targetCluster == nil ? nil : targetFileName,
                                 summary: summary, analysis: analysis)
     } catch {
+        InterruptCleanup.yieldToInterrupt()
         destination.discard(staging)
         throw error
     }

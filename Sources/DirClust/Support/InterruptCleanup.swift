@@ -14,6 +14,7 @@ public enum InterruptCleanup {
     private static let state = Mutex()
     nonisolated(unsafe) private static var paths: Set<String> = []
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var interrupted = false
 
     /// Removes `path` (recursively) if the process is interrupted before `unregister(path)`.
     public static func register(_ path: String) {
@@ -27,6 +28,14 @@ public enum InterruptCleanup {
         state.locked { _ = paths.remove(path) }
     }
 
+    /// Called on the error path of interruptible work: once a signal is being handled, the work's own
+    /// error (its folder was just removed under it) must not end the process with a plain exit status
+    /// before the handler re-raises the signal, so this waits for that (it never returns then).
+    public static func yieldToInterrupt() {
+        guard state.locked({ interrupted }) else { return }
+        while true { pause() }
+    }
+
     /// Must be called with the lock held.
     private static func installOnce() {
         guard sources.isEmpty else { return }
@@ -35,7 +44,7 @@ public enum InterruptCleanup {
             signal(sig, SIG_IGN)  // delivered to the dispatch source instead of killing the process
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler {
-                let victims = state.locked { paths }
+                let victims = state.locked { interrupted = true; return paths }
                 for path in victims {
                     // The interrupted work may still be adding files: retry until the folder is gone.
                     for _ in 0..<20 where FileManager.default.fileExists(atPath: path) {
