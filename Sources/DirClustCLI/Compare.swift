@@ -12,11 +12,15 @@ struct Compare: AsyncParsableCommand {
     var baseline: String
     @Option(help: "Candidate trials.csv.")
     var candidate: String
-    @Option(help: "Largest accepted SDR change in dB.")
+    @Option(help: "Largest accepted SDR change in dB (a finite number ≥ 0).")
     var tolerance = 0.05
 
+    func validate() throws {
+        do { try RegressionReport.validate(tolerance: tolerance) } catch let e as DirClustError { throw ValidationError(e.message) }
+    }
+
     func run() async throws {
-        let report = RegressionReport(baseline: try TrialTable.read(path: baseline).records,
+        let report = try RegressionReport(baseline: try TrialTable.read(path: baseline).records,
                                       candidate: try TrialTable.read(path: candidate).records, tolerance: tolerance)
         if report.passed {
             print(report.text, terminator: "")

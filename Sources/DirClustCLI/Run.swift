@@ -54,7 +54,10 @@ func runExperiment(configPath: String, overrides: [String], out: String?, jobs: 
     let evaluator = try DirectionalSceneEvaluator(config: config, demoRunDirectory: options.outDir)
     let report = try await ExperimentRunner(config: config, evaluator: evaluator, options: options).run()
     if report.finished {
-        print("dirclust: \(report.records.count) trials in \(options.outDir)/trials.csv (\(report.scenesEvaluated) scenes run, \(report.scenesResumed) resumed); summary in \(options.outDir)/summary.md, report in \(options.outDir)/\(reportFileName)")
+        let run = "dirclust: \(report.records.count) trials in \(options.outDir)/trials.csv (\(report.scenesEvaluated) scenes run, \(report.scenesResumed) resumed); summary in \(options.outDir)/summary.md"
+        // A shard writes no report (its trials are part of the grid): say what comes next instead.
+        if let shard { print(run + "; shard \(shard) of the config: `dirclust merge` the shard folders for the report") }
+        else { print(run + ", report in \(options.outDir)/\(reportFileName)") }
     } else {
         print("dirclust: stopped after \(report.scenesEvaluated) scenes; rerun the same command to resume")
     }

@@ -41,7 +41,9 @@ struct Separate: AsyncParsableCommand {
                                valueName: "method"))
     var method: String = SeparationOptions.default.method.rawValue
 
-    @Option(name: [.customShort("K"), .customLong("clusters")],
+    // `.unconditional`: a negative number is taken as the value (and refused by the range check with a
+    // message naming it) instead of being read as an unknown option, which said "Missing value".
+    @Option(name: [.customShort("K"), .customLong("clusters")], parsing: .unconditional,
             help: ArgumentHelp("Number of clusters K (over-estimate the number of sources).", valueName: "N"))
     var componentCount: Int = SeparationOptions.default.componentCount
 
@@ -53,7 +55,7 @@ struct Separate: AsyncParsableCommand {
                                valueName: "binary|soft"))
     var mask: String = SeparationOptions.default.mask.rawValue
 
-    @Option(name: .customLong("target-direction"),
+    @Option(name: .customLong("target-direction"), parsing: .unconditional,
             help: ArgumentHelp("Also write target.wav: the cluster nearest this direction (0 left … 45 centre … 90 right).",
                                valueName: "deg"))
     var targetDirection: Double?
@@ -68,10 +70,10 @@ struct Separate: AsyncParsableCommand {
                                valueName: "R"))
     var restarts: Int = SeparationOptions.default.em.restarts
 
-    @Option(name: .customLong("frame-length"), help: ArgumentHelp("STFT frame length in samples.", valueName: "N"))
+    @Option(name: .customLong("frame-length"), parsing: .unconditional, help: ArgumentHelp("STFT frame length in samples.", valueName: "N"))
     var frameLength: Int = SeparationOptions.default.stft.frameLength
 
-    @Option(help: ArgumentHelp("STFT hop in samples.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("STFT hop in samples (at most half the frame length).", valueName: "N"))
     var hop: Int = SeparationOptions.default.stft.hop
 
     @Flag(help: "No progress line and no summary.")

@@ -143,14 +143,18 @@ func temporaryDirectory(_ name: String) -> String {
     @Test func regressionFlagsMovedAndMissingTrials() async throws {
         let (c, dir) = try fixture()
         let base = try await run(c, dir + "/base").records
-        #expect(RegressionReport(baseline: base, candidate: base, tolerance: 0.05).passed)
+        #expect(try RegressionReport(baseline: base, candidate: base, tolerance: 0.05).passed)
         var cand = base
         cand[3].sdr += 0.04
-        #expect(RegressionReport(baseline: base, candidate: cand, tolerance: 0.05).passed)
+        #expect(try RegressionReport(baseline: base, candidate: cand, tolerance: 0.05).passed)
         cand[7].sdr -= 0.06
         cand.removeLast()
-        let r = RegressionReport(baseline: base, candidate: cand, tolerance: 0.05)
+        let r = try RegressionReport(baseline: base, candidate: cand, tolerance: 0.05)
         #expect(!r.passed && r.moved.count == 1 && r.missing.count == 1 && r.moved[0].key == base[7].key)
         #expect(r.text.contains("-0.0600") && r.text.contains("make baseline"))
+        // A tolerance that would disable the gate is refused (issue 17 item 2).
+        for bad in [Double.nan, .infinity, -0.05, -.infinity] {
+            #expect(throws: DirClustError.self) { try RegressionReport(baseline: base, candidate: cand, tolerance: bad) }
+        }
     }
 }

@@ -111,13 +111,48 @@ func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
     }
 
     @Test func invalidConfigsThrowNamingTheField() {
-        for (n, h, field) in [(1, 1, "frameLength"), (0, 1, "frameLength"), (64, 0, "hop"), (64, 65, "hop")] {
+        for (n, h, field) in [(1, 1, "frameLength"), (0, 1, "frameLength"), (64, 0, "hop"), (64, 65, "hop"),
+                                (64, 33, "hop"), (2048, 1025, "hop"), (2048, 1536, "hop"), (2048, 2048, "hop")] {
             do {
                 _ = try STFT(STFTConfig(frameLength: n, hop: h))
                 Issue.record("N=\(n) H=\(h) accepted")
             } catch let e as DirClustError {
                 #expect(e.message.contains(field), "\(e.message)")
             } catch { Issue.record("unexpected error \(error)") }
+        }
+    }
+
+    /// Issue 17 item 1: every accepted (N, H, window) reconstructs masked spectrograms — the clusters of a
+    /// random binary partition of the bins sum to the input, and none is louder than a few times the input
+    /// (at H = 1536 > N/2 they came back 10⁴ times louder) — and H = ⌊N/2⌋ + 1 is refused naming the limit.
+    @Test(arguments: [WindowKind.hann, .sqrtHann])
+    func maskedClustersSumToTheInputForEveryAcceptedHop(window: WindowKind) throws {
+        var rng = SeededRandom(seed: 17)
+        for n in [16, 65, 256, 2048] {
+            let hops = Set([1, n / 8, n / 4, n / 3, n / 2 - 1, n / 2].filter { $0 >= 1 }).sorted()
+            for h in hops {
+                let stft = try STFT(STFTConfig(frameLength: n, hop: h, window: window))
+                let l = 3 * n + 7
+                let x = randomSignal(l, seed: UInt64(n * 1000 + h))
+                let spec = stft.forward(x)
+                let owner = (0..<spec.real.count).map { _ in Int(rng.uniform() * 3) }
+                var sum = [Double](repeating: 0, count: l)
+                for k in 0..<3 {
+                    var masked = spec
+                    for i in owner.indices where owner[i] != k { masked.real[i] = 0; masked.imag[i] = 0 }
+                    let y = stft.inverse(masked, length: l)
+                    let peak = y.map(abs).max() ?? 0
+                    #expect(peak < 10, "N=\(n) H=\(h) \(window): cluster \(k) peaks at \(peak) for an input within ±1")
+                    for i in 0..<l { sum[i] += y[i] }
+                }
+                #expect(maxAbsDifference(sum, x) < 1e-9, "N=\(n) H=\(h) \(window)")
+            }
+            #expect(throws: DirClustError.self) { try STFT(STFTConfig(frameLength: n, hop: n / 2 + 1, window: window)) }
+        }
+        do {
+            _ = try STFT(STFTConfig(frameLength: 2048, hop: 1536, window: window))
+        } catch let e as DirClustError {
+            #expect(e.message.contains("stft.hop is 1536") && e.message.contains("1024"), "\(e.message)")
         }
     }
 

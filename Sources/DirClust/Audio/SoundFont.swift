@@ -12,8 +12,11 @@ public struct SoundFont: Sendable, Hashable, Codable {
     /// - Throws: `DirClustError` if the file is missing, unreadable or not a RIFF `sfbk` SoundFont.
     public init(path: String) throws {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DirClustError("SoundFont '\(path)' does not exist; install it (`make deps` installs fluid-soundfont-gm and timgm6mb-soundfont) or give the path of a .sf2 file.")
+        }
+        guard !isDirectory.boolValue else {
+            throw DirClustError("SoundFont '\(path)' is a folder; expected the path of a .sf2 (or .sf3) file, e.g. \(Self.defaultGM).")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw DirClustError("SoundFont '\(path)' could not be opened for reading.")

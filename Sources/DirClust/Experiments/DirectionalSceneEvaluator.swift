@@ -38,6 +38,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             guard parts.count >= config.instruments.count else {
                 throw DirClustError("\(piece) has \(parts.count) parts with notes; the config's instruments list \(config.instruments.count), expected at most \(parts.count)")
             }
+            try checkExcerpt(fits: parts, of: piece)
         }
         if config.usesNMF {
             _ = try SoundFont(path: trainingSoundFontPath)
@@ -45,6 +46,22 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             guard parts.contains(where: { $0.noteCount > 0 }) else {
                 throw DirClustError("hybrid.trainingMIDI \(config.hybrid.trainingMIDI) has no notes; expected a solo (e.g. scales) to train the target bases on")
             }
+        }
+    }
+
+    /// The excerpt must lie within the piece (its last note's release): past the end the parts are
+    /// digital silence, which renders silent sources (offset past the end) or pads the scene with
+    /// silence that no score should count (an excerpt running past the end).
+    func checkExcerpt(fits parts: [MIDIPart], of piece: String) throws {
+        let length = parts.map(\.endSeconds).max() ?? 0
+        let (offset, seconds) = (config.excerpt.offset, config.excerpt.seconds)
+        let name = URL(fileURLWithPath: piece).deletingPathExtension().lastPathComponent
+        let lasts = "\(name) (\(piece)) lasts \(String(format: "%.2f", length)) s"
+        if offset >= length {
+            throw DirClustError("excerpt.offset = \(formatNumber(offset)) s is past the end of the piece: \(lasts); expected an offset below \(String(format: "%.2f", length)) s")
+        }
+        if offset + seconds > length {
+            throw DirClustError("excerpt.seconds = \(formatNumber(seconds)) s from excerpt.offset = \(formatNumber(offset)) s runs past the end of the piece: \(lasts); expected excerpt.seconds ≤ \(String(format: "%.2f", length - offset)) s at this offset")
         }
     }
 

@@ -140,7 +140,7 @@ extension ExperimentConfig {
         let d = ExperimentConfig()
         name = try r.string("name", default: d.name)
         guard r.has("pieces") else {
-            throw DirClustError("\(source): missing key 'pieces'; expected a list of MIDI pieces, e.g. [\"bwv269\"] (files in \(d.midiDirectory)/)")
+            throw DirClustError("\(source): missing key 'pieces'; expected a list of MIDI pieces, e.g. [\"bwv66.6\"] (files in \(d.midiDirectory)/)")
         }
         pieces = try r.strings("pieces", default: [])
         for (i, p) in pieces.enumerated() where !Self.isIdentifier(Self.pieceName(p).replacingOccurrences(of: ".", with: "_")) {
@@ -182,7 +182,7 @@ extension ExperimentConfig {
         if let s = r.raw("stft") {
             let sr = try ConfigReader(s, source: source, path: "stft", allowed: ["frameLength", "hop", "window"])
             stft.frameLength = try sr.int("frameLength", default: d.stft.frameLength, in: 16...65_536)
-            stft.hop = try sr.int("hop", default: d.stft.hop, in: 1...stft.frameLength)
+            stft.hop = try sr.int("hop", default: d.stft.hop, in: 1...stft.frameLength / 2)  // STFTConfig.maxHop
             stft.window = try sr.choice("window", default: d.stft.window)
         }
         if let e = r.raw("em") {

@@ -66,9 +66,10 @@ public struct ExperimentRunner: Sendable {
         if !options.fresh, fm.fileExists(atPath: csvPath), !fm.fileExists(atPath: configPath) {
             throw DirClustError("\(csvPath) exists without its config.json, so it cannot be resumed safely; pass --fresh to replace it or choose another --out")
         }
-        do { try fm.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw DirClustError("output directory \(out) cannot be created (\(error.localizedDescription))")
-        }
+        try createOutputFolder(out, what: "output directory")
+        // This process owns the folder until it returns (the kernel releases the lock if it dies).
+        let lock = try OutputFolderLock(folder: out, command: "dirclust run")
+        defer { lock.release() }
         if options.fresh {
             // The run's own files only (results/ also holds other runs' folders), its demo clips included.
             for f in RunOutputs.files + [TrialTable.fileName, reportFileName, demoFolderName] { try? fm.removeItem(atPath: "\(out)/\(f)") }
@@ -82,7 +83,9 @@ public struct ExperimentRunner: Sendable {
         var byKey: [TrialKey: TrialRecord] = [:]
         if fm.fileExists(atPath: csvPath) {
             let (table, legacy) = try TrialTable.readTable(path: csvPath)
-            for r in table.records { byKey[r.key] = r }
+            try TrialTable.index(table.records, into: &byKey) { key in
+                DirClustError("\(csvPath) holds two rows with different results for trial \(key.columns.joined(separator: ",")), so it cannot be resumed; delete one of them, or pass --fresh to run everything again")
+            }
             // A trials.csv from before the restarts columns: rewritten in the current format before rows are appended.
             if legacy { try writeAtomically(Data(TrialTable.text(table.records).utf8), to: csvPath) }
         }

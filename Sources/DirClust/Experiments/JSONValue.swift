@@ -32,10 +32,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// Parses JSON text; `source` names the file in the error.
+    /// Parses strict JSON text (`StrictJSON`: no duplicate keys, no trailing commas); `source` names the
+    /// file in the error, which gives the line and column.
     public static func parse(_ data: Data, source: String) throws -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw DirClustError("\(source) is not valid JSON (\(JSONValue.describe(error))); expected one JSON object")
+        do { return try StrictJSON.parse([UInt8](data)) } catch {  // typed: StrictJSONError
+            throw DirClustError("\(source) is not valid JSON: \(error.description); expected one JSON object")
         }
     }
 
@@ -54,7 +55,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// The value of a command-line override: JSON if it parses as JSON (`3`, `[2,4]`, `true`, `{"a":1}`),
     /// otherwise the text itself as a string (`tmm`, `x`).
     public static func overrideValue(_ text: String) -> JSONValue {
-        if let v = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) { return v }
+        if let v = try? StrictJSON.parse(Array(text.utf8)) { return v }
         return .string(text)
     }
 
@@ -84,13 +85,6 @@ public enum JSONValue: Sendable, Equatable, Codable {
         default:
             throw DirClustError("--set \(fullPath): '\(head)' is inside a value that is not an object (\(node.brief))")
         }
-    }
-
-    private static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let ctx) = error {
-            return (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? ctx.debugDescription
-        }
-        return "\(error)"
     }
 }
 

@@ -8,6 +8,9 @@ public enum MergeRuns {
     public static func merge(_ dirs: [String], into out: String) throws -> [TrialRecord] {
         guard !dirs.isEmpty else { throw DirClustError("merge: no shard directories given; expected DIR [DIR ...] --out DIR") }
         let fm = FileManager.default
+        if let input = dirs.first(where: { sameFolder($0, out) }) {
+            throw DirClustError("merge: --out \(out) is one of the shards (\(input)); merging into it would overwrite that shard's trials.csv. Choose a new folder for --out")
+        }
         var config: ExperimentConfig?
         var canonical: Data?
         var byKey: [TrialKey: TrialRecord] = [:]
@@ -24,11 +27,8 @@ public enum MergeRuns {
             }
             canonical = data
             if config == nil { config = try ExperimentConfig(json: try JSONValue.parse(data, source: configPath), source: configPath) }
-            for r in try TrialTable.read(path: "\(dir)/\(TrialTable.fileName)").records {
-                if let old = byKey[r.key], !sameMeasurement(old, r) {
-                    throw DirClustError("merge: trial \(r.key.columns.joined(separator: ",")) has different results in two shards; re-run one of them")
-                }
-                byKey[r.key] = r
+            try TrialTable.index(try TrialTable.read(path: "\(dir)/\(TrialTable.fileName)").records, into: &byKey) { key in
+                DirClustError("merge: trial \(key.columns.joined(separator: ",")) has different results in two shards; re-run one of them")
             }
             if let p = fm.contents(atPath: "\(dir)/provenance.json"), let prov = try? JSONDecoder().decode(Provenance.self, from: p) {
                 for (k, v) in prov.stageSeconds { timings.add(k, v) }
@@ -44,13 +44,21 @@ public enum MergeRuns {
             throw DirClustError("merge: \(missing.count) of \(plan.trialCount) planned trials are in none of the shards (first: \(first.columns.joined(separator: ","))); run the missing shards first")
         }
         let records = byKey.values.sorted { $0.key < $1.key }
-        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try createOutputFolder(out, what: "merge: --out")
+        let lock = try OutputFolderLock(folder: out, command: "dirclust merge")
+        defer { lock.release() }
         try writeAtomically(Data(TrialTable.text(records).utf8), to: "\(out)/\(TrialTable.fileName)")
         environment["mergedFrom"] = dirs.joined(separator: " ")
         let prov = Provenance(config: cfg, environment: environment, timings: timings, wallSeconds: wall, jobs: jobs,
                               scenes: plan.scenes.count, scenesResumed: 0, trials: records.count)
         try RunOutputs.write(records: records, config: cfg, provenance: prov, to: out)
         return records
+    }
+
+    /// Whether two paths name one folder (`sh1`, `./sh1/`, `x/../sh1`, a symbolic link to it).
+    static func sameFolder(_ a: String, _ b: String) -> Bool {
+        let canonical = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        return canonical(a) == canonical(b)
     }
 
     /// Equal up to the fit time (the one column that differs between identical runs).

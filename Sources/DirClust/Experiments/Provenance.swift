@@ -74,7 +74,9 @@ public struct Provenance: Codable, Sendable {
 public enum RunOutputs {
     public static let files = ["summary.csv", "summary.md", "pairs.csv", "pairs.md", "figure.svg", "provenance.json", "config.json"]
 
+    /// Every summary is computed from the records as `trials.csv` holds them (`TrialTable.recorded`).
     public static func write(records: [TrialRecord], config: ExperimentConfig, provenance: Provenance, to dir: String) throws {
+        let records = records.map(TrialTable.recorded)
         try writeAtomically(Data(Summary.csv(Summary.rows(records)).utf8), to: "\(dir)/summary.csv")
         try writeAtomically(Data(Summary.markdown(records, config: config).utf8), to: "\(dir)/summary.md")
         let pairs = PairedStatistics.rows(records)

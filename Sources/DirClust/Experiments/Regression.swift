@@ -14,7 +14,16 @@ public struct RegressionReport: Sendable {
 
     public var passed: Bool { moved.isEmpty && missing.isEmpty && added.isEmpty }
 
-    public init(baseline: [TrialRecord], candidate: [TrialRecord], tolerance: Double) {
+    /// The tolerance must be a finite number ≥ 0: NaN compares false with everything (so `nan` passed a
+    /// +102.8 dB move), `inf` passes everything and a negative one fails everything.
+    public static func validate(tolerance: Double) throws {
+        guard tolerance.isFinite, tolerance >= 0 else {
+            throw DirClustError("--tolerance \(tolerance) is invalid; expected a finite number of dB ≥ 0, e.g. 0.05 (0 demands identical SDRs)")
+        }
+    }
+
+    public init(baseline: [TrialRecord], candidate: [TrialRecord], tolerance: Double) throws {
+        try Self.validate(tolerance: tolerance)
         self.tolerance = tolerance
         let base = Dictionary(baseline.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let cand = Dictionary(candidate.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -25,7 +34,8 @@ public struct RegressionReport: Sendable {
         for (k, b) in base {
             guard let c = cand[k] else { continue }
             compared += 1
-            if abs(c.sdr - b.sdr) > tolerance { moved.append(Moved(key: k, baseline: b.sdr, candidate: c.sdr)) }
+            // Written so that a NaN difference counts as moved.
+            if !(abs(c.sdr - b.sdr) <= tolerance) { moved.append(Moved(key: k, baseline: b.sdr, candidate: c.sdr)) }
         }
         self.moved = moved.sorted { $0.key < $1.key }
         self.compared = compared

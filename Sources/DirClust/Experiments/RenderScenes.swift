@@ -7,9 +7,7 @@ public func renderScenes(config: ExperimentConfig, outDir: String, quiet: Bool =
     try ExperimentRunner.checkPieces(plan)
     let evaluator = try DirectionalSceneEvaluator(config: config)
     try await evaluator.validate(plan.scenes)
-    do { try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true) } catch {
-        throw DirClustError("output directory \(outDir) cannot be created (\(error.localizedDescription))")
-    }
+    try createOutputFolder(outDir, what: "output directory")
     let progress = Progress(total: plan.scenes.count, done: 0, quiet: quiet || isatty(2) == 0)
     var written: [String] = []
     for s in plan.scenes {

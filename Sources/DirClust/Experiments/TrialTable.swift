@@ -54,6 +54,12 @@ public enum TrialTable {
         return s == "-0.0000" ? "0.0000" : s
     }
 
+    /// r as `trials.csv` records it and reading it back gives (scores rounded to 4 decimals, ±∞ kept): what
+    /// every summary is computed from, so a fresh, a resumed and a merged run write identical bytes.
+    static func recorded(_ r: TrialRecord) -> TrialRecord {
+        (try? parse(Substring(line(r)), lineNumber: 0, source: "trials.csv")) ?? r
+    }
+
     public static func line(_ r: TrialRecord) -> String {
         let measures: [String] = [fixed(r.sdr), fixed(r.sir), fixed(r.sar), r.isr.map(fixed) ?? "",
                         r.iterations.map(String.init) ?? "", r.loglik.map(fixed) ?? "",
@@ -79,7 +85,9 @@ public enum TrialTable {
         if legacy { c += c[TrialKey.columnNames.count + 4].isEmpty ? ["", ""] : ["1", "0"] }
         let n = TrialKey.columnNames.count
         func number(_ i: Int) throws -> Double {
-            guard let v = Double(c[n + i]), !v.isNaN, i != 0 || v.isFinite else { throw bad("\(measureColumns[i]) = '\(c[n + i])' is not a number") }
+            guard let v = Double(c[n + i]), !v.isNaN, i != 0 || v.isFinite else {
+                throw DirClustError("\(source) line \(lineNumber): \(measureColumns[i]) = '\(c[n + i])' is not a number; expected a decimal number\(i == 0 ? "" : ", inf or -inf")")
+            }
             return v
         }
         func optional(_ i: Int) throws -> Double? { c[n + i].isEmpty ? nil : try number(i) }
@@ -119,14 +127,40 @@ public enum TrialTable {
             throw DirClustError("\(source) has no complete header line; expected: \(header)")
         }
         let legacy = first == headerWithoutRestarts
-        guard first == header || legacy else {
-            throw DirClustError("\(source) has the header '\(first.prefix(80))…'; expected: \(header)")
-        }
+        guard first == header || legacy else { throw headerMismatch(String(first), source: source) }
         var records: [TrialRecord] = []
         for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
             records.append(try parse(l, lineNumber: i + 1, source: source, legacy: legacy))
         }
         return ((records, partial.utf8.count), legacy)
+    }
+}
+
+extension TrialTable {
+    /// Names the first column where `found` differs from the header (long headers used to be cut before it).
+    static func headerMismatch(_ found: String, source: String) -> DirClustError {
+        let cells = found.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let differing = zip(cells, columns).enumerated().first { $0.element.0 != $0.element.1 }
+        let what: String
+        if case let (i, (got, want))? = differing {
+            what = "column \(i + 1) is '\(got.prefix(40))' where '\(want)' belongs"
+        } else if cells.count < columns.count {
+            what = "it stops after column \(cells.count) ('\(columns[cells.count - 1])'); '\(columns[cells.count])' and \(columns.count - cells.count - 1) more are missing"
+        } else {
+            what = "it has \(cells.count - columns.count) extra column(s) after '\(columns.last!)'"
+        }
+        return DirClustError("\(source) is not a dirclust trials.csv: in its header \(what); expected the header: \(header)")
+    }
+
+    /// Adds `records` to `byKey`. A trial recorded twice must have the same results (up to the fit time,
+    /// `MergeRuns.sameMeasurement`); two different results of one trial throw `conflict(key)` rather than
+    /// keeping one of them silently.
+    static func index(_ records: [TrialRecord], into byKey: inout [TrialKey: TrialRecord],
+                      conflict: (TrialKey) -> DirClustError) throws {
+        for r in records {
+            if let old = byKey[r.key], !MergeRuns.sameMeasurement(old, r) { throw conflict(r.key) }
+            byKey[r.key] = r
+        }
     }
 }
 

@@ -131,17 +131,20 @@ public func separateStereoFile(input: String, outputFolder: String, options: Sep
                                blockFrames: Int = separationBlockFrames,
                                progress: SeparationProgressHandler? = nil) throws -> SeparationReport {
     try options.validate()
-    let destination = try OutputFolder(outputFolder)
-    progress?(.reading, 0)
-    var audio: AudioBuffer? = try readWAV(input)
-    progress?(.reading, 1)
-    let analysis = try analyseDirections(audio!, name: "WAV file '\(input)'", options: options,
-                                         blockFrames: blockFrames, progress: progress)
-    let summary = SeparationSummary(analysis: analysis, input: input)
-    let names = summary.clusters.map(\.file)
-
+    let destination = try OutputFolder(outputFolder, input: input)
+    // The staging folder is made before any work, so an output folder that cannot be written is refused
+    // at once, and it is removed if the process is interrupted (SIGINT/SIGTERM) as well as on an error.
     let staging = try destination.makeStaging()
+    defer { InterruptCleanup.unregister(staging) }
     do {
+        progress?(.reading, 0)
+        var audio: AudioBuffer? = try readWAV(input)
+        progress?(.reading, 1)
+        let analysis = try analyseDirections(audio!, name: "WAV file '\(input)'", options: options,
+                                             blockFrames: blockFrames, progress: progress)
+        let summary = SeparationSummary(analysis: analysis, input: input)
+        let names = summary.clusters.map(\.file)
+
         let scratch = names.indices.map { staging + "/.cluster-\($0 + 1).f32" }
         let files = try scratch.map { try ScratchFile(writing: $0) }
         try resynthesiseClusters(audio!, analysis: analysis, blockFrames: blockFrames, progress: progress) { k, samples in
@@ -164,13 +167,14 @@ public func separateStereoFile(input: String, outputFolder: String, options: Sep
             .write(to: URL(fileURLWithPath: staging + "/" + directionPlotFileName))
         progress?(.writing, 1)
         try destination.commit(staging)
+        return SeparationReport(outputFolder: destination.path, clusterFiles: names,
+                                targetFile: analysis.targetCluster == nil ? nil : targetFileName,
+                                summary: summary, analysis: analysis)
     } catch {
+        InterruptCleanup.yieldToInterrupt()
         destination.discard(staging)
         throw error
     }
-    return SeparationReport(outputFolder: destination.path, clusterFiles: names,
-                            targetFile: analysis.targetCluster == nil ? nil : targetFileName,
-                            summary: summary, analysis: analysis)
 }
 
 /// The output folder of a separation, replaced as a whole: checked before any work starts, filled in a
@@ -186,16 +190,21 @@ struct OutputFolder {
         return file.hasPrefix("cluster-") && file.hasSuffix("deg.wav") && file.contains("-at-")
     }
 
-    init(_ path: String) throws {
+    /// Checks the folder (creating missing parents, as `mkdir -p` does): it must not hold `input` (it is
+    /// replaced as a whole), and an existing one must hold only earlier `dirclust separate` outputs.
+    init(_ path: String, input: String) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         self.path = url.path
         self.parent = url.deletingLastPathComponent().path
         self.name = url.lastPathComponent
+        let resolved = url.resolvingSymlinksInPath().path
+        let inputPath = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
+        if inputPath == resolved || inputPath.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/") {
+            throw DirClustError("--out '\(path)' holds the input '\(input)'; the output folder is replaced as a whole, which would delete the input. Choose an --out outside the input's folder.")
+        }
+        try createOutputFolder(parent, what: "--out '\(path)': folder")
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DirClustError("output folder '\(path)' cannot be created: its parent folder '\(parent)' does not exist.")
-        }
         if fm.fileExists(atPath: self.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
                 throw DirClustError("output folder '\(path)' is an existing file; expected a new folder or the folder of an earlier `dirclust separate`.")
@@ -207,15 +216,35 @@ struct OutputFolder {
         }
     }
 
-    /// A new hidden folder beside the output folder.
+    /// A new hidden folder beside the output folder, `.<name>.partial-<pid>-<n>`, removed on SIGINT/SIGTERM
+    /// (`InterruptCleanup`). Staging folders of processes that no longer exist (killed with SIGKILL, or
+    /// by a power cut) are removed first.
     func makeStaging() throws -> String {
-        let staging = parent + "/.\(name).partial-\(ProcessInfo.processInfo.processIdentifier)-\(temporaryCounter.next())"
-        do {
-            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
-        } catch {
-            throw DirClustError("output folder '\(path)' cannot be created: making '\(staging)' failed (\(error.localizedDescription)).")
+        removeStaleStaging()
+        let staging = parent + "/.\(name).partial-\(getpid())-\(temporaryCounter.next())"
+        InterruptCleanup.register(staging)  // before it exists, so no signal can fall between
+        guard mkdir(staging, 0o777) == 0 else {
+            let reason = String(cString: strerror(errno))
+            InterruptCleanup.unregister(staging)
+            throw DirClustError("output folder '\(path)' cannot be created: making '\(staging)' failed (\(reason)); choose a folder you can write to.")
         }
         return staging
+    }
+
+    /// Removes `.<name>.partial-<pid>-<n>` folders whose process is gone (`kill(pid, 0)` fails with
+    /// ESRCH), and `.<name>.replaced-<pid>-<n>` ones of gone processes once the output folder exists
+    /// (before that, the aside copy is the only earlier result and is left alone).
+    func removeStaleStaging() {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] {
+            for kind in ["partial", "replaced"] {
+                let prefix = ".\(name).\(kind)-"
+                guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count).split(separator: "-").first ?? "") else { continue }
+                guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                if kind == "replaced" && !fm.fileExists(atPath: path) { continue }
+                try? fm.removeItem(atPath: parent + "/" + entry)
+            }
+        }
     }
 
     /// Puts the staging folder in place of the output folder (moving an earlier result aside, then

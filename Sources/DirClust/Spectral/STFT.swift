@@ -7,7 +7,7 @@
 public struct STFTConfig: Codable, Sendable, Hashable {
     /// N: samples per frame = DFT length (any N ≥ 2; a power of two is not required, only faster).
     public var frameLength: Int
-    /// H: samples between successive frames, 1 ≤ H ≤ N (perfect reconstruction needs H < N for Hann).
+    /// H: samples between successive frames, 1 ≤ H ≤ ⌊N/2⌋ (see `validate`).
     public var hop: Int
     /// The analysis (and synthesis) window.
     public var window: WindowKind
@@ -29,13 +29,21 @@ public struct STFTConfig: Codable, Sendable, Hashable {
         window = try c.decodeIfPresent(WindowKind.self, forKey: .window) ?? d.window
     }
 
-    /// Throws a `DirClustError` naming the field if N < 2 or H ∉ [1, N].
+    /// The largest hop accepted, ⌊N/2⌋: every sample then lies in at least two frames (and the last
+    /// frame, centred on (T−1)H ≥ L − H, reaches past the end), and the least-squares denominator
+    /// D[n] = Σ_t w²[n − tH] stays bounded away from 0 — for both windows D ≥ ½ at H = N/2 (Hann:
+    /// sin⁴ + cos⁴ ≥ ½; √Hann: sin² + cos² = 1) and only grows as H shrinks. Beyond N/2, D falls towards
+    /// 0 between frame centres (exactly 0 at H = N, where w[0] = 0), and a masked spectrogram's inverse
+    /// divides by it: the clusters came back 10⁴ times louder than the input.
+    public var maxHop: Int { frameLength / 2 }
+
+    /// Throws a `DirClustError` naming the field if N ∉ [2, 2²⁰] or H ∉ [1, ⌊N/2⌋].
     public func validate() throws {
         guard frameLength >= 2, frameLength <= 1 << 20 else {
             throw DirClustError("stft.frameLength is \(frameLength); expected an integer in 2 … \(1 << 20).")
         }
-        guard hop >= 1, hop <= frameLength else {
-            throw DirClustError("stft.hop is \(hop); expected an integer in 1 … frameLength (\(frameLength)).")
+        guard hop >= 1, hop <= maxHop else {
+            throw DirClustError("stft.hop is \(hop); expected an integer in 1 … frameLength/2 (\(maxHop) for frameLength \(frameLength)): a larger hop leaves samples that no two frames cover, which the inverse STFT cannot reconstruct from masked spectrograms.")
         }
     }
 
@@ -57,8 +65,8 @@ public struct STFTConfig: Codable, Sendable, Hashable {
 ///
 ///   y_p[n] = Σ_t w[n − tH] IDFT(Y(·, t))[n − tH] / Σ_t w²[n − tH],   y[n] = y_p[n + P],
 ///
-/// which returns x exactly when Y = STFT(x) (perfect reconstruction) wherever the denominator is > 0
-/// (every sample for H < N; samples no window reaches come back as 0).
+/// which returns x exactly when Y = STFT(x) (perfect reconstruction); `STFTConfig.validate` keeps
+/// H ≤ N/2 so that the denominator is ≥ ½ at every sample.
 ///
 /// Plans are cached process-wide (see `RealFFT`); every call uses its own scratch, so one `STFT` may be
 /// used from many tasks at once. Allocation per call: the output and one padded buffer, never per frame.
