@@ -78,6 +78,38 @@ public struct ClusteringExample: Codable, Sendable, Equatable {
         return s + "</svg>\n"
     }
 
+    /// The weighted θ distribution of fitting points (radians) as a density per degree in 180 bins of 0.5°.
+    static func density(theta: [Double], weights: [Double]) -> [Double] {
+        var h = [Double](repeating: 0, count: 180)
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return h }
+        for (x, w) in zip(theta, weights) { h[min(max(Int(x * 180 / .pi / 0.5), 0), 179)] += w / (total * 0.5) }
+        return h
+    }
+
+    /// Writes `demo/<scene>/clustering.json`.
+    func write(runDirectory: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        try writeAtomically(try enc.encode(self), to: "\(runDirectory)/\(demoFolderName)/\(sceneID)/\(Self.fileName)")
+    }
+
+    /// Writes `clustering.svg` into a finished run directory from its recorded example, if the run has one
+    /// (removes a stale figure otherwise).
+    static func writeFigure(runDirectory dir: String, config: ExperimentConfig) throws {
+        let figure = "\(dir)/\(figureFileName)"
+        guard let scene = scene(of: ExperimentPlan(config).scenes, demo: DemoSelection(config: config, settings: config.report)),
+              let data = FileManager.default.contents(atPath: "\(dir)/\(demoFolderName)/\(scene.id)/\(fileName)") else {
+            try? FileManager.default.removeItem(atPath: figure)
+            return
+        }
+        let example: ClusteringExample
+        do { example = try JSONDecoder().decode(ClusteringExample.self, from: data) } catch {
+            throw DirClustError("\(dir)/\(demoFolderName)/\(scene.id)/\(fileName) cannot be read (\(error)); rerun the run with --fresh to record it again")
+        }
+        try writeAtomically(Data(example.svg().utf8), to: figure)
+    }
+
     /// Narrower plots than `separate`'s, so three fit side by side.
     static let panelPlotWidth = 480.0
 

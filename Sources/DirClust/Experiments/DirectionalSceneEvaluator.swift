@@ -17,11 +17,15 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
 
     /// Run directory whose `demo/` receives the clips of the demo scenes (`DemoSelection`); nil: no clips.
     public let demoRunDirectory: String?
+    /// The demo scene whose fits are recorded for `clustering.svg` (`ClusteringExample.scene`); nil: none.
+    let exampleSceneID: String?
 
     public init(config: ExperimentConfig, demoRunDirectory: String? = nil) throws {
         self.config = config
         self.demoRunDirectory = demoRunDirectory
         stft = try STFT(config.stft.stftConfig)
+        exampleSceneID = demoRunDirectory == nil ? nil
+            : ClusteringExample.scene(of: ExperimentPlan(config).scenes, demo: DemoSelection(config: config, settings: config.report))?.id
     }
 
     // MARK: validation (before anything is written)
@@ -85,6 +89,9 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             try DemoClipWriter(selection: DemoSelection(config: config, settings: config.report), runDirectory: $0, scene: plan, metric: config.metric)
         }
         try demo?.writeReference(scene.dry[target], sampleRate: rate)
+        // The clustering figure's scene: each method's demo fit, as scored (`ClusteringExample`).
+        var example = plan.id == exampleSceneID ? ClusteringExample(sceneID: plan.id, title: plan.title, weighting: .power,
+                                                                    targetDeg: targetDeg, histogram: [], fits: []) : nil
 
         func score(_ estimate: AudioBuffer) throws -> Scorer.Scores {
             try t.measure("eval") { try scorer.score(estimate, target: target) }
@@ -151,6 +158,11 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                             case .clustering:
                                 record(trial.key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
                                 try demo?.write(trial.key, estimate)
+                                if example != nil, demo?.selection.clip(for: trial.key) != nil {
+                                    example!.weighting = w.weighting
+                                    example!.histogram = ClusteringExample.density(theta: points.theta, weights: points.weights)
+                                    example!.fits.append(.init(trial: trial.key.columns, fit: fit, targetClusters: chosen, sdr: scores.sdr))
+                                }
                             case .nmf, .hybrid:
                                 var options = config.hybrid.nmfOptions(seed: f.seed)
                                 if restored == nil {
@@ -173,6 +185,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                 }
             }
         }
+        if let example, !example.fits.isEmpty, let dir = demoRunDirectory { try example.write(runDirectory: dir) }
         return SceneOutcome(records: records, timings: t)
     }
 

@@ -51,7 +51,7 @@ struct HTMLReport {
         <header>
         <h1>\(htmlEscape(title))</h1>
         <p class="meta">\(meta())</p>
-        <nav><a href="#listening">Listening</a> · <a href="#figure">Figure</a> · <a href="#summary">Summary</a> · <a href="#pairs">Paired comparisons</a> · <a href="#provenance">Provenance</a> · <a href="#files">Files</a></nav>
+        <nav><a href="#listening">Listening</a> ·  <a href="#figure">Figure</a> · <a href="#clustering">Clustering</a> · <a href="#summary">Summary</a> · <a href="#pairs">Paired comparisons</a> · <a href="#provenance">Provenance</a> · <a href="#files">Files</a></nav>
         </header>
         \(listening())
         <section id="figure">
@@ -59,6 +59,7 @@ struct HTMLReport {
         <figure class="svg">\(inlineSVG(inputs.figureSVG))</figure>
         <p class="note">Mean SDR per method and angle; error bars: 95 % percentile-bootstrap interval of the mean over pieces (each piece's seeds averaged first). Also as <a href="figure.svg">figure.svg</a>.</p>
         </section>
+        \(clustering())
         <section id="summary">
         \(ReportMarkdown.html(Self.droppingTitle(inputs.summaryMarkdown)))
         </section>
@@ -125,8 +126,7 @@ struct HTMLReport {
 
     func sceneTable(_ scene: ScenePlan) -> String {
         let trials = inputs.demo.trials(of: scene)
-        var title = "\(scene.piece) · \(scene.layout) · θ = \(formatNumber(scene.angleDeg))° · \(scene.condition.name)"
-        if let snr = scene.snrDb { title += " (SNR \(formatNumber(snr)) dB)" }
+        let title = scene.title
         var s = "<article class=\"scene\" id=\"\(htmlEscape(scene.id))\">\n<h3>\(htmlEscape(title))</h3>\n<table class=\"listen\">\n<thead><tr><th>signal</th>"
         for stage in stages { s += "<th class=\"stage\">\(Self.stageTitle(stage))</th><th class=\"num\">SDR</th><th class=\"num\">SIR</th><th class=\"num\">SAR</th>" }
         s += "</tr></thead>\n<tbody>\n"
@@ -176,6 +176,18 @@ struct HTMLReport {
     }
 
     // MARK: figure, provenance, files
+
+    /// The clustering figure of one scene (`clustering.svg`), at full size in a horizontally scrolling box.
+    func clustering() -> String {
+        guard let svg = inputs.clusteringSVG else { return "" }
+        return """
+        <section id="clustering">
+        <h2>Clustering</h2>
+        <p class="note">The weighted histogram of the direction θ with each method's fitted components π<sub>k</sub>p<sub>k</sub>(θ) and their mixture (k-means: its centroids), for the scene and the very fits of the listening section's first setting; the cluster taken as the target is drawn wide. Also as <a href="\(ClusteringExample.figureFileName)">\(ClusteringExample.figureFileName)</a>.</p>
+        <figure class="svg scroll">\(inlineSVG(svg))</figure>
+        </section>
+        """
+    }
 
     /// The SVG without its XML prolog, ready to sit inside the page.
     func inlineSVG(_ svg: String) -> String {
@@ -248,6 +260,7 @@ struct HTMLReport {
     article.scene { margin-bottom: 18px; }
     figure.svg { margin: 0; overflow-x: auto; }
     figure.svg svg { max-width: 100%; height: auto; }
+    figure.scroll svg { max-width: none; }
     .cols { display: flex; gap: 32px; flex-wrap: wrap; align-items: flex-start; }
     table.kv td { word-break: break-all; }
     details { margin: 8px 0; }

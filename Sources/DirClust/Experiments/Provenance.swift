@@ -72,7 +72,7 @@ public struct Provenance: Codable, Sendable {
 
 /// The files a finished run (or a merge) writes next to `trials.csv`, each atomically.
 public enum RunOutputs {
-    public static let files = ["summary.csv", "summary.md", "pairs.csv", "pairs.md", "figure.svg", "provenance.json", "config.json"]
+    public static let files = ["summary.csv", "summary.md", "pairs.csv", "pairs.md", "figure.svg", ClusteringExample.figureFileName, "provenance.json", "config.json"]
 
     public static func write(records: [TrialRecord], config: ExperimentConfig, provenance: Provenance, to dir: String) throws {
         try writeAtomically(Data(Summary.csv(Summary.rows(records)).utf8), to: "\(dir)/summary.csv")
@@ -84,5 +84,6 @@ public enum RunOutputs {
                                                 conditionOrder: config.conditions.map(\.name)).utf8), to: "\(dir)/figure.svg")
         try writeAtomically(provenance.json(), to: "\(dir)/provenance.json")
         try writeAtomically(config.canonicalJSON(), to: "\(dir)/config.json")
+        try ClusteringExample.writeFigure(runDirectory: dir, config: config)
     }
 }

@@ -121,3 +121,11 @@ public struct DemoClipWriter: Sendable {
                      format: .pcm16, container: format)
     }
 }
+
+extension ScenePlan {
+    /// `bwv66.6 · fan · θ = 15° · noise (SNR 0 dB)`: how the report names a scene.
+    public var title: String {
+        "\(piece) · \(layout.rawValue) · θ = \(formatNumber(angleDeg))° · \(condition.name)"
+            + (snrDb.map { " (SNR \(formatNumber($0)) dB)" } ?? "")
+    }
+}

@@ -14,6 +14,8 @@ struct ReportInputs {
     let summaryMarkdown: String
     let pairsMarkdown: String
     let figureSVG: String
+    /// `clustering.svg` when the run recorded a clustering example (a demo scene; `ClusteringExample`).
+    let clusteringSVG: String?
     let provenance: Provenance
 
     /// The files of a finished run the report shows or links, besides `trials.csv`.
@@ -75,7 +77,9 @@ struct ReportInputs {
             throw DirClustError("report: \(absent.count) of \(total) demo clips are missing in \(dir) (\(list(absent))), so no report was written; rerun dirclust run with --fresh (and the same report settings) to write the demo audio")
         }
         return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo,
-                            summaryMarkdown: texts["summary.md"]!, pairsMarkdown: texts["pairs.md"]!, figureSVG: texts["figure.svg"]!, provenance: provenance)
+                            summaryMarkdown: texts["summary.md"]!, pairsMarkdown: texts["pairs.md"]!, figureSVG: texts["figure.svg"]!,
+                            clusteringSVG: fm.contents(atPath: "\(dir)/\(ClusteringExample.figureFileName)").flatMap { String(data: $0, encoding: .utf8) },
+                            provenance: provenance)
     }
 
     /// A trial in one line: `scene method/stage K=6 power nearest binary seed=1` (empty fields left out).
