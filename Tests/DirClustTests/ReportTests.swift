@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// `report.html` of a real run: the CI config through `dirclust run` (its first piece, 1.5 s excerpts, the
