@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "DirClust", targets: ["DirClust"]),
+        .library(name: "DirClustExperiments", targets: ["DirClustExperiments"]),
         .executable(name: "dirclust", targets: ["dirclust"]),
     ],
     dependencies: [
@@ -18,7 +19,8 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
 
-        // The library: audio I/O, scenes, STFT, clusterers, separation, BSS Eval, experiments.
+        // The science, in pipeline order: Audio → Scene → Spectral → Features → Clustering → Masking → NMF
+        // → Evaluation (+ Support). It knows nothing of experiments.
         .target(
             name: "DirClust",
             dependencies: [
@@ -26,16 +28,20 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        // The experiment machinery on top of the science: Config → Plan → Run → Analysis → Report, and the
+        // output folder of `dirclust separate`.
+        .target(name: "DirClustExperiments", dependencies: ["DirClust"]),
         // The command-line interface as a library, so tests can call its entry points.
         .target(
             name: "DirClustCLI",
-            dependencies: ["DirClust", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DirClust", "DirClustExperiments",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "dirclust", dependencies: ["DirClustCLI"]),
         .executableTarget(name: "dirclust-bench", dependencies: ["DirClust"]),
         .testTarget(
             name: "DirClustTests",
-            dependencies: ["DirClust", "DirClustCLI"],
+            dependencies: ["DirClust", "DirClustExperiments", "DirClustCLI"],
             resources: [.copy("Resources")]
         ),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 import Foundation
 
 /// `dirclust compare` (hidden; used by `make test`): the CI regression of SDR against a baseline.

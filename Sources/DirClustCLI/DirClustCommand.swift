@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 
 /// The root command. Each subcommand lives in its own file and delegates its work to the library.
 public struct DirClustCommand: AsyncParsableCommand {

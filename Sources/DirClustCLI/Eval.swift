@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 import Foundation
 
 /// `dirclust eval`: BSS Eval v3 (mir_eval's definitions) of estimate WAVs against reference WAVs.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 
 /// `dirclust merge`: join the run directories of the shards of one config.
 struct Merge: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 
 /// `dirclust render`: the scenes of a config as WAV files.
 struct Render: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 
 /// `dirclust reproduce` = `dirclust run --config configs/paper.json --out results --fresh`.
 struct Reproduce: AsyncParsableCommand {

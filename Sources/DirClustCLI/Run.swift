@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 import Foundation
 
 /// `dirclust run`: render, cluster, mask and score every trial of a config; write trials.csv and summaries.
@@ -51,7 +52,7 @@ func runExperiment(configPath: String, overrides: [String], out: String?, jobs: 
     options.quiet = quiet
     options.sceneLimit = sceneLimit
     options.report = config.report
-    let evaluator = try DirectionalSceneEvaluator(config: config, demoRunDirectory: options.outDir)
+    let evaluator = try DirectionalSceneEvaluator(config: config, estimates: DemoClipWriter(config: config, runDirectory: options.outDir))
     let report = try await ExperimentRunner(config: config, evaluator: evaluator, options: options).run()
     if report.finished {
         let run = "dirclust: \(report.records.count) trials in \(options.outDir)/trials.csv (\(report.scenesEvaluated) scenes run, \(report.scenesResumed) resumed); summary in \(options.outDir)/summary.md"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DirClust
+import DirClustExperiments
 import Foundation
 
 /// `dirclust separate`: separate a user's own stereo recording by direction. A thin shell over

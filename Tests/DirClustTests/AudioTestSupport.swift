@@ -1,5 +1,6 @@
 import Foundation
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Scratch folders and signals shared by the Audio, MIDI and Scene tests.
 enum AudioTestSupport {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 @Suite struct AudioWAVTests {
     @Test(arguments: [8000, 44100], [1, 2])

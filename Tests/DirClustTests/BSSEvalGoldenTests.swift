@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Parity with mir_eval 0.8 (golden vectors from scripts/gen_bss_eval_golden.py). The signals are
 /// rebuilt here from the recipe stored in the JSON, bit for bit as the generator built them.

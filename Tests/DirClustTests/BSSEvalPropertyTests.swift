@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// Structure, validation and CLI of BSS Eval (parity with mir_eval is in BSSEvalGoldenTests).

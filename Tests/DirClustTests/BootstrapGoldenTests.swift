@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// The percentile bootstrap and the paired difference against `scripts/gen_bootstrap_golden.py`: NumPy on the
 /// very resamples Swift draws (to rounding), and SciPy's `bootstrap(method='percentile')` on its own resamples

@@ -1,5 +1,6 @@
 import Foundation
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// The built `dirclust` executable run as a user runs it: a real process with arguments, a working folder,
 /// real files, and its exit status, stdout and stderr (captured through files, so no pipe can fill up).

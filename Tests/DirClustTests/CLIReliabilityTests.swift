@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Issue 17, played as a user would: the built `dirclust` run as real processes on real files (tiny
 /// inputs: a 1 s excerpt of one chorale with the TimGM6mb SoundFont, short synthetic stereo WAVs). Each

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Paired comparisons and the claims' verdicts: reproduced / contradicted / inconclusive from intervals over
 /// pieces, only declared conditions deciding, the 2–5 dB band compared exactly, too few pieces deciding nothing.

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// `clustering.svg`: the paper's clustering figure from the recorded fits of one scene.
 @Suite struct ClusteringExampleTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// GMM and k-means against scikit-learn from identical initial parameters (clustering_gmm.json,
 /// clustering_kmeans.json from scripts/gen_clustering_golden.py).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Properties every clusterer must have: monotone EM, weights that mean replication, determinism, finite
 /// output on degenerate input, clear errors on bad input.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Parameter recovery: N = 20 000 draws from a well-separated two-component mixture of the family,
 /// fitted from the default seeded k-means start; means within 0.01 rad, shapes within 15 %, scales within

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Degenerate and bad input: a clear `DirClustError` where no fit makes sense, a valid finite fit otherwise;
 /// and the fitted model's evaluation (posteriors, MAP, densities) is finite and normalised everywhere.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// digamma, trigamma, log-gamma and the tMM ν equation against SciPy (special_functions.json).
 @Suite struct ClusteringSpecialFunctionTests {

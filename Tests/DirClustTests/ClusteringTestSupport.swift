@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Fixtures for the clustering tests: golden JSON from `scripts/gen_clustering_golden.py` and seeded
 /// samplers of the mixture families (all randomness from `SeededRandom`).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Strict config decoding: each bad config gives one DirClustError naming the key path and what is allowed.
 @Suite struct ConfigTests {

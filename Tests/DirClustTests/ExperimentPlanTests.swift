@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 @Suite struct ExperimentPlanTests {
     func config(_ json: String) throws -> ExperimentConfig {

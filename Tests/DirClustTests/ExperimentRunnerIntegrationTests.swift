@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// The runner with the real pipeline (render → scene → STFT → clusterers → masks → BSS Eval) on a tiny

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 @Suite struct ExperimentSummaryTests {
     func record(_ piece: String, _ angle: String, _ method: String, _ sdr: Double, condition: String = "overK") -> TrialRecord {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// The committed MIDI material (checked against the generator's manifest.json) and the renderer.
 @Suite struct MIDIRenderTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// One iteration of the β-divergence multiplicative updates against scikit-learn's MU NMF
 /// (scripts/gen_nmf_golden.py → Resources/nmf_golden.json), for β = 2, 1, 0.5 and 0.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Synthetic nonnegative low-rank data for the NMF tests: W (F×K, unit-norm columns, basis-major),
 /// H (T×K, frame-major) and X = W H (frame-major), all from a seed.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// `report.html` of a real run: the CI config through `dirclust run` (its first piece, 1.5 s excerpts, the
@@ -49,6 +50,16 @@ import Testing
         let dir = try await Self.ciRun.value
         let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
         #expect(!html.contains("<script"), "no script")
+        // The clustering figure: the ci config's demo scene nearest θ = 15°, SNR 0 dB, with the recorded fits
+        // of all five methods, each titled with the SDR trials.csv has for that trial.
+        let example = try JSONDecoder().decode(ClusteringExample.self, from: Data(contentsOf: URL(fileURLWithPath:
+            dir + "/demo/bwv66.6_centreTarget_15_noise_snr0/clustering.json")))
+        #expect(example.fits.map(\.method) == ["kmeans", "gmm", "cauchy", "tmm", "ggmm"])
+        let trialCells = try Self.csvCells(dir + "/trials.csv")
+        for f in example.fits { #expect(trialCells[f.trial.joined(separator: ",")]?["sdr"] == TrialTable.fixed(f.sdr)) }
+        #expect(try String(contentsOfFile: dir + "/clustering.svg", encoding: .utf8) == example.svg())
+        #expect(html.contains("<section id=\"clustering\">") && html.contains("ggmm: SDR"))
+        #expect(html.contains("<section id=\"pairs\">") && FileManager.default.fileExists(atPath: dir + "/pairs.csv"))
 
         // Every src/href is a relative link to a file that exists (or an anchor on the page).
         let links = Self.attributes("src", in: html) + Self.attributes("href", in: html)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// The case issue 15 reported: the committed paper trial `bwv267_centreTarget_45_overK` (power weighting,
 /// K = 6, seed 1) has its GMM converge to a weighted log-likelihood per unit weight of ≈ 0.35 where other

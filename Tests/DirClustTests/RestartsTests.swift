@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// `Restarts` (scikit-learn's `n_init`): R = 1 is the single-start fit bit for bit, more starts never

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// A stand-in for the science in the runner-mechanics tests: a deterministic score per trial key (and a
 /// random fit time, like the real thing), so resume, shards and merge are tested without rendering audio.

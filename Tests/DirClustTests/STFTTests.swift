@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// Random test signal in [−1, 1) from the project RNG.
 func randomSignal(_ count: Int, seed: UInt64) -> [Double] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 @Suite struct SceneTests {
     static let names = ["soprano", "alto", "tenor", "bass"]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// `dirclust separate` end to end, through the CLI entry point.

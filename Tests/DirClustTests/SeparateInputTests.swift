@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// Bad input to `dirclust separate`: one clear error, a non-zero exit code, and no output at all.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// The library side of `separate`: block processing, the histogram fit, and the outputs' contents.
 @Suite struct SeparatePipelineTests {

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// `directions.svg`.
 @Suite struct SeparatePlotTests {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 @testable import DirClust
+@testable import DirClustExperiments
 @testable import DirClustCLI
 
 /// Panned test mixes and a way to run `dirclust separate` as a user would.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// `run` and `separate` share one separation core: the runner's path (the whole mixture in memory,
 /// `MixtureSeparator`, as `DirectionalSceneEvaluator` calls it) and the `separate` path (the file streamed

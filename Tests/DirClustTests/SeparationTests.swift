@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// A test source: a few harmonic partials plus a little noise, with digital silence in [silentFrom, silentTo).
 private func toySource(length: Int, sampleRate: Double, f0: Double, seed: UInt64,

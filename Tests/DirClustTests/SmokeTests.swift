@@ -1,5 +1,6 @@
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 @Test func libraryVersionIsSet() {
     #expect(!DirClustInfo.version.isEmpty)

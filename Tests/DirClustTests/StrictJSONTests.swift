@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DirClust
+@testable import DirClustExperiments
 
 /// The strict config reader (issue 17 item 5): what RFC 8259 allows parses to the same tree Foundation
 /// gives; duplicate keys and trailing commas are refused; every error names its line and column.

@@ -198,13 +198,13 @@ public func writeWAV(_ audio: AudioBuffer, to path: String, format: WAVSampleFor
 }
 
 /// A process-wide counter making temporary file names unique across concurrent writers.
-final class TemporaryCounter: @unchecked Sendable {
+public final class TemporaryCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func next() -> Int {
+    public func next() -> Int {
         lock.lock(); defer { lock.unlock() }
         value += 1
         return value
     }
 }
-let temporaryCounter = TemporaryCounter()
+public let temporaryCounter = TemporaryCounter()
