@@ -147,6 +147,7 @@ func countingOptions(_ options: [String: String]) throws -> SourceCountingOption
     var counting = SourceCountingOptions.default
     if let s = options["smoothing"].flatMap(Double.init) { counting.smoothingDeg = s }
     if let p = options["prominence"].flatMap(Double.init) { counting.relativeProminence = p }
+    if options["log"] == "1" { counting.logScale = true }
     try counting.validate()
     return counting
 }

@@ -27,6 +27,9 @@ public struct SourceCountingOptions: Codable, Sendable, Equatable {
     public var gridDeg: Double
     /// At most this many sources are reported (the most prominent).
     public var maximumSources: Int
+    /// Peaks on ln h_s instead of h_s: the prominence is then a contrast (ln of peak over base), and the
+    /// threshold `relativeProminence` an absolute log ratio rather than a fraction of the largest.
+    public var logScale: Bool = false
 
     public init(smoothingDeg: Double = 0.5, relativeProminence: Double = 0.05, gridDeg: Double = 0.1,
                 maximumSources: Int = 16) {
@@ -46,8 +49,8 @@ public struct SourceCountingOptions: Codable, Sendable, Equatable {
         guard smoothingDeg.isFinite, smoothingDeg > 0, smoothingDeg <= 10 else {
             throw DirClustError("counting smoothing is \(smoothingDeg)°; expected a width in (0°, 10°].")
         }
-        guard relativeProminence.isFinite, relativeProminence > 0, relativeProminence < 1 else {
-            throw DirClustError("counting relative prominence is \(relativeProminence); expected a fraction in (0, 1).")
+        guard relativeProminence.isFinite, relativeProminence > 0, relativeProminence < (logScale ? 50 : 1) else {
+            throw DirClustError("counting prominence is \(relativeProminence); expected \(logScale ? "a log ratio in (0, 50)" : "a fraction in (0, 1)").")
         }
         let cells = gridDeg / DirectionHistogram.cellWidthDeg
         guard gridDeg.isFinite, gridDeg > 0, abs(cells - cells.rounded()) < 1e-9,
@@ -94,7 +97,10 @@ public func countSources(_ histogram: DirectionHistogram, options: SourceCountin
     let n = options.gridCount, grid = options.gridDeg
     let density = histogram.density(binCount: n)
     guard density.contains(where: { $0 > 0 }) else { return SourceCount(directionsDeg: [], peaks: [], options: options) }
-    let h = gaussianSmoothed(density, sigmaBins: options.smoothingDeg / grid)
+    let smooth = gaussianSmoothed(density, sigmaBins: options.smoothingDeg / grid)
+    // Log scale: prominence is the peak's contrast over its bases, independent of its level.
+    let floor = (smooth.max() ?? 0) * 1e-6
+    let h = options.logScale ? smooth.map { Double.log($0 + floor) - Double.log(floor) } : smooth
 
     // Local maxima (a plateau counts once, at its first bin).
     var maxima: [Int] = []
@@ -119,7 +125,7 @@ public func countSources(_ histogram: DirectionHistogram, options: SourceCountin
         let loMin = (lo...i).min { h[$0] < h[$1] }!, hiMin = (i...hi).min { h[$0] < h[$1] }!
         found.append((i, h[i] - max(leftBase, rightBase), loMin, hiMin))
     }
-    let top = found.map(\.prominence).max() ?? 0
+    let top = options.logScale ? 1 : found.map(\.prominence).max() ?? 0
     let ranked = found.indices.sorted { (found[$1].prominence, found[$0].index) < (found[$0].prominence, found[$1].index) }
     let accepted = Set(ranked.prefix(options.maximumSources)
         .filter { top > 0 && found[$0].prominence >= options.relativeProminence * top })

@@ -172,7 +172,7 @@ extension DirectionPlot {
         let label = "θ histogram (\(weighting))"
         if fit.method == .kmeans {
             self.init(title: title, histogram: histogram, histogramLabel: label,
-                      markers: meansDeg.enumerated().map { ("centroid \($0 + 1): \(f1($1))°", $1) },
+                      markers: meansDeg.enumerated().map { ("centroid \($0 + 1): \(f1($1))°", $1) } + Self.sourceMarkers(analysis),
                       targetDegrees: analysis.options.targetDirectionDeg)
             return
         }
@@ -198,6 +198,15 @@ extension DirectionPlot {
         }
         self.init(title: title, histogram: histogram, histogramLabel: label, curveDegrees: grid,
                   components: components, mixture: mixture, targetDegrees: analysis.options.targetDirectionDeg)
+        markers = Self.sourceMarkers(analysis)
+    }
+
+    /// One vertical line per grouped source: "source s: φ° (clusters k, …)".
+    static func sourceMarkers(_ analysis: DirectionAnalysis) -> [(label: String, degrees: Double)] {
+        guard let sources = analysis.sources else { return [] }
+        return sources.grouping.sources.enumerated().map { s, g in
+            ("source \(s + 1): \(f1(g.directionDeg))° (clusters \(g.components.map { String($0 + 1) }.joined(separator: ", ")))", g.directionDeg)
+        }
     }
 }
 
