@@ -109,7 +109,7 @@ func benchSources(_ arguments: [String]) throws {
             for spares in [0, 2] {
                 var settings = SourceSettings(method: method, spareComponents: spares, counting: counting)
                 if let w = options["width"].flatMap(Double.init) { settings.grouping.widthFraction = w }
-                let analysis = try analyseSources(mixed.histogram, settings: settings)
+                let analysis = try analyseSources(mixed.histogram, points: FittingPoints(histogram: mixed.histogram), settings: settings)
                 let posteriors = analysis.fit.posteriors(mixed.feature.activeTheta())
                 for kind in [MaskKind.binary, .soft] {
                     let masks = sourceMasks(posteriors: posteriors, componentCount: analysis.fit.means.count,

@@ -42,7 +42,7 @@ import Testing
         options.relativeProminence = 0.001
         #expect(try countSources(h, options: options).count == 2)
         // A fixed count takes the most prominent peaks and completes from the widest gaps.
-        let analysis = try analyseSources(h, fixedSourceCount: 3)
+        let analysis = try analyseSources(h, points: FittingPoints(histogram: h), fixedSourceCount: 3)
         #expect(analysis.count.count == 3)
     }
 

@@ -10,16 +10,16 @@ public enum Claims {
         public var evidence: String
     }
 
-    public static let clusterers = ["kmeans", "gmm", "cauchy", "tmm", "ggmm"]
+    static let clusterers = ClusteringMethod.allCases.map(\.rawValue)
 
     public static func check(_ rows: [SummaryRow]) -> [Claim] {
         var claims: [Claim] = []
         for layout in Summary.orderedUnique(rows.map(\.layout)) {
-            let clustering = rows.filter { $0.layout == layout && $0.stage == "clustering" && clusterers.contains($0.method) }
+            let clustering = rows.filter { $0.layout == layout && $0.stage == Stage.clustering.rawValue && clusterers.contains($0.method) }
             if !clustering.isEmpty { claims.append(band(clustering, layout: layout)) }
             if let c = heavyTailsBeatKMeans(clustering, layout: layout) { claims.append(c) }
-            let nmf = rows.filter { $0.layout == layout && $0.stage == "nmf" }
-            let hybrid = rows.filter { $0.layout == layout && $0.stage == "hybrid" }
+            let nmf = rows.filter { $0.layout == layout && $0.stage == Stage.nmf.rawValue }
+            let hybrid = rows.filter { $0.layout == layout && $0.stage == Stage.hybrid.rawValue }
             if let c = stageImproves(clustering, hybrid, statement:
                 "Layout `\(layout)`: the supervised-NMF stage improves SDR over the clustering output for each method.") {
                 claims.append(c)
@@ -56,8 +56,8 @@ public enum Claims {
         var wins: [String] = [], total = 0
         for cell in Summary.orderedUnique(cells.map(\.cell)) {
             let c = cells.filter { $0.cell == cell }
-            guard let km = c.first(where: { $0.method == "kmeans" }) else { continue }
-            let proposed = c.filter { $0.method == "tmm" || $0.method == "ggmm" }
+            guard let km = c.first(where: { $0.method == ClusteringMethod.kmeans.rawValue }) else { continue }
+            let proposed = c.filter { [ClusteringMethod.tmm.rawValue, ClusteringMethod.ggmm.rawValue].contains($0.method) }
             guard let best = proposed.max(by: { $0.sdr.mean < $1.sdr.mean }) else { continue }
             total += 1
             if best.sdr.mean > km.sdr.mean {

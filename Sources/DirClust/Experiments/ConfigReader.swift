@@ -59,6 +59,12 @@ struct ConfigReader {
         return try Self.choice(v, at: keyPath(key), source: source, allowed: allowed)
     }
 
+    /// One of the raw values of an enumeration (`PanLaw`, `Metric`, …), as that value.
+    func choice<T: CaseIterable & RawRepresentable>(_ key: String, default d: T) throws -> T where T.RawValue == String {
+        guard let v = raw(key) else { return d }
+        return try Self.choice(v, at: keyPath(key), source: source)
+    }
+
     // MARK: lists (sweep axes)
 
     func elements(_ key: String) throws -> [(JSONValue, String)]? {
@@ -94,6 +100,23 @@ struct ConfigReader {
         return try unique(key, items.map { try Self.choice($0, at: $1, source: source, allowed: allowed) })
     }
 
+    /// A list of an enumeration's raw values (`methods`, `stages`, …), as those values.
+    func choices<T: CaseIterable & RawRepresentable & Hashable>(_ key: String, default d: [T]) throws -> [T] where T.RawValue == String {
+        guard let items = try elements(key) else { return d }
+        return try unique(key, items.map { try Self.choice($0, at: $1, source: source) })
+    }
+
+    /// A list of target selections (`TargetSelection`: nearest, oracle, merge:<δ>).
+    func selections(_ key: String, default d: [TargetSelection]) throws -> [TargetSelection] {
+        guard let items = try elements(key) else { return d }
+        return try unique(key, items.map { v, p in
+            guard case .string(let s) = v, let selection = try? TargetSelection(parsing: s) else {
+                throw DirClustError("\(source): \(p) = \(v.brief) is not allowed; expected one of nearest, oracle, merge:<degrees ≥ 0> (e.g. merge:10)")
+            }
+            return selection
+        })
+    }
+
     /// A list axis may not repeat a value: a repeated value would make two trials with one identity.
     private func unique<T: Hashable>(_ key: String, _ values: [T]) throws -> [T] {
         var seen = Set<T>()
@@ -123,6 +146,15 @@ struct ConfigReader {
             throw DirClustError("\(source): \(path) = \(v.brief) is out of range; expected an integer in \(range.lowerBound)…\(range.upperBound)")
         }
         return Int(d)
+    }
+
+    static func choice<T: CaseIterable & RawRepresentable>(_ v: JSONValue, at path: String, source: String) throws -> T
+    where T.RawValue == String {
+        let allowed = T.allCases.map(\.rawValue)
+        guard case .string(let s) = v, let value = T(rawValue: s) else {
+            throw DirClustError("\(source): \(path) = \(v.brief) is not allowed; expected one of \(allowed.joined(separator: ", "))")
+        }
+        return value
     }
 
     static func choice(_ v: JSONValue, at path: String, source: String, allowed: [String]) throws -> String {

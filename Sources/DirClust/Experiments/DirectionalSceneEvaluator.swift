@@ -29,11 +29,18 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
     public func validate(_ scenes: [ScenePlan]) async throws {
         _ = try SoundFont(path: config.soundFont)
         for plan in scenes {
-            do { _ = try layout(plan).anglesDeg(sourceCount: config.instruments.count, targetIndex: config.target) } catch let e as DirClustError {
-                throw DirClustError("layouts: \(plan.layout) at θ = \(formatNumber(plan.angleDeg))° cannot place the config's \(config.instruments.count) instruments (\(e.message))")
+            do { _ = try plan.sceneLayout.anglesDeg(sourceCount: config.instruments.count, targetIndex: config.target) } catch let e as DirClustError {
+                throw DirClustError("layouts: \(plan.layout.rawValue) at θ = \(formatNumber(plan.angleDeg))° cannot place the config's \(config.instruments.count) instruments (\(e.message))")
             }
         }
         for piece in Set(scenes.map(\.midiPath)).sorted() {
+            if isStemFolder(piece) {
+                let stems = try StemFolder(String(piece.dropLast()))
+                guard stems.files.count == config.instruments.count else {
+                    throw DirClustError("\(piece) holds \(stems.files.count) stems; the config's instruments list \(config.instruments.count), expected one entry per stem (the programs are not used for stems)")
+                }
+                continue
+            }
             let parts = try voiceParts(piece)
             guard parts.count >= config.instruments.count else {
                 throw DirClustError("\(piece) has \(parts.count) parts with notes; the config's instruments list \(config.instruments.count), expected at most \(parts.count)")
@@ -53,7 +60,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         try midiParts(of: midiPath).filter { $0.noteCount > 0 }
     }
 
-    var trainingSoundFontPath: String { config.hybrid.training == "open" ? config.hybrid.openSoundFont : config.soundFont }
+    var trainingSoundFontPath: String { config.hybrid.training == .open ? config.hybrid.openSoundFont : config.soundFont }
 
     public func provenance() async -> [String: String] {
         var env: [String: String] = ["soundFont": config.soundFont]
@@ -74,6 +81,8 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         let scene = try t.measure("scene") { try buildScene(plan, dry: dry) }
         let length = scene.mixture.frameCount, rate = scene.sampleRate
         let X = t.measure("stft") { stft.forward(scene.mixture) }
+        let separator = try MixtureSeparator(stft: stft, mixture: X, length: length, sampleRate: rate,
+                                             silenceThresholdDB: config.silenceThresholdDB, fitOnHistogram: config.fitOnHistogram)
         // The target's direction in the feature: atan2(g_R, g_L) (= φ for constant-power panning).
         let targetDeg = scene.gains[config.target].directionDeg
         let scorer = try t.measure("eval") { try Scorer(dry: scene.dry, images: scene.images, metric: config.metric) }
@@ -94,98 +103,98 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         }
 
         // Bounds: the mixture itself and the ideal binary mask.
-        for key in plan.trials where key.stage == "baseline" {
-            if key.method == "mixture" {
-                record(key, try score(scene.mixture))
-                try demo?.write(key, scene.mixture)
-            } else {
+        for trial in plan.work.bounds {
+            let estimate: AudioBuffer
+            switch trial.bound {
+            case .mixture:
+                estimate = scene.mixture
+            case .ibm:
                 let images = t.measure("stft") { scene.images.map { stft.forward($0) } }
                 let noise = t.measure("stft") { scene.noise.map { stft.forward($0) } }
                 let ibm = t.measure("mask") { idealBinaryMask(target: target, imageSpectrograms: images, noise: noise) }
-                let est = t.measure("mask") { applyMask(ibm, to: X, stft: stft, length: length, sampleRate: rate) }
-                record(key, try score(est))
-                try demo?.write(key, est)
+                estimate = t.measure("mask") { separator.estimate(ibm) }
             }
+            record(trial.key, try score(estimate))
+            try demo?.write(trial.key, estimate)
         }
 
-        // Clusterers: one feature per weighting, one fit per (K, method, seed), then every selection × mask.
-        let fitted = plan.trials.filter { $0.stage != "baseline" }
-        for weighting in Summary.orderedUnique(fitted.map(\.weighting)) {
-            let feature = try t.measure("feature") {
-                try directionFeature(X, weighting: BinWeighting(rawValue: weighting)!, silenceThresholdDB: config.silenceThresholdDB)
-            }
-            // Fit on the 0.005° histogram of θ (`DirectionHistogram`, as `separate` does) or on every bin.
-            let pooled: (x: [Double], w: [Double], cellOfBin: [Int])? = config.fitOnHistogram ? t.measure("feature") {
-                var h = DirectionHistogram()
-                h.add(feature)
-                let data = h.fittingData()
-                var index = [Int](repeating: 0, count: DirectionHistogram.cellCount), k = 0
-                for j in 0..<DirectionHistogram.cellCount where h.cellWeight[j] > 0 { index[j] = k; k += 1 }
-                return (data.theta, data.weights, feature.activeBins.map { index[DirectionHistogram.cell(of: feature.theta[$0])] })
-            } : nil
-            let x = pooled?.x ?? feature.activeTheta(), w = pooled?.w ?? feature.activeWeights()
-            let fitKeys = Set(fitted.filter { $0.weighting == weighting }.map { FitKey(K: $0.K, method: $0.method, seed: $0.seed) })
-            for fk in fitKeys.sorted() {
-                let options = ClusteringOptions(componentCount: Int(fk.K)!, seed: UInt64(fk.seed)!,
-                                                maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
+        // Clusterers: one feature per weighting, one fit per (K, method, seed), then every mask × selection × stage.
+        for w in plan.work.weightings {
+            let (feature, points, histogram) = t.measure("feature") { separator.directions(w.weighting) }
+            for f in w.fits {
                 let t0 = ContinuousClock.now
-                let fit = try makeClusterer(ClusteringMethod(rawValue: fk.method)!, options: options).fit(x, weights: w)
+                let model = try DirectionalModel(fitting: points, f.settings(em: config.em))
                 let fitSeconds = (ContinuousClock.now - t0).seconds
                 t.add("fit", fitSeconds)
-                let posteriors = t.measure("mask") {
-                    pooled.map { expandPosteriors(fit.posteriors(x), rows: $0.cellOfBin, componentCount: fit.means.count) } ?? fit.posteriors(x)
-                }
-                let keys = fitted.filter { $0.weighting == weighting && FitKey(K: $0.K, method: $0.method, seed: $0.seed) == fk }
-                for maskName in Summary.orderedUnique(keys.map(\.mask)) {
-                    let masks = t.measure("mask") {
-                        clusterMasks(posteriors: posteriors, componentCount: fit.means.count, feature: feature, kind: MaskKind(rawValue: maskName)!)
-                    }
-                    // Only clusters that own some bins can be the target (an empty one gives a silent estimate).
-                    let owning = masks.indices.filter { k in masks[k].contains { $0 > 0 } }
-                    for selName in Summary.orderedUnique(keys.filter { $0.mask == maskName }.map(\.selection)) {
-                        let selection = try TargetSelection(parsing: selName)
-                        var chosen = selectClusters(means: owning.map { fit.means[$0] }, targetDirectionDeg: targetDeg, selection: selection).map { owning[$0] }
+                let fit = model.fit
+                // `grouped`: counted sources, the anchored fit of this method, the target's source (shared by every K).
+                let grouped: SourceAnalysis? = try f.masks.contains { $0.selections.contains { $0.selection == .grouped } }
+                    ? t.measure("fit") {
+                        var settings = SourceSettings.default
+                        settings.method = f.method
+                        settings.counting = config.counting
+                        return try analyseSources(histogram, points: points, settings: settings, seed: UInt64(f.seed),
+                                                  maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
+                    } : nil
+                for m in f.masks {
+                    let masks = t.measure("mask") { model.masks(for: feature, kind: m.mask) }
+                    for sel in m.selections {
+                        if sel.selection == .grouped, let g = grouped {
+                            guard let s = g.grouping.sourceNearest(directionDeg: targetDeg) else {
+                                throw DirClustError("scene \(plan.id): \(f.method.rawValue) grouped no source")
+                            }
+                            let targetMask = t.measure("mask") { g.model.sourceMasks(for: feature, grouping: g.grouping, kind: m.mask)[s] }
+                            let estimate = t.measure("mask") { separator.estimate(targetMask) }
+                            let scores = try score(estimate)
+                            for trial in sel.stages where trial.stage == .clustering {
+                                record(trial.key, scores, fit: g.fit, targetDeg: g.grouping.sources[s].directionDeg, seconds: fitSeconds)
+                                try demo?.write(trial.key, estimate)
+                            }
+                            continue
+                        }
+                        var chosen = model.targetClusters(directionDeg: targetDeg, selection: sel.selection, mask: m.mask)
                         var estimate: AudioBuffer
                         var scores: Scorer.Scores
                         let targetMask: [Double]  // the chosen clusters' mask: the estimate's, and the NMF stages' B
-                        if case .oracle = selection {
+                        if case .oracle = sel.selection {
                             var best: (Int, AudioBuffer, Scorer.Scores)?
                             for k in chosen {
-                                let e = t.measure("mask") { applyMask(masks[k], to: X, stft: stft, length: length, sampleRate: rate) }
+                                let e = t.measure("mask") { separator.estimate(masks[k]) }
                                 let s = try score(e)
                                 if best == nil || s.sdr > best!.2.sdr { best = (k, e, s) }
                             }
-                            guard let b = best else { throw DirClustError("scene \(plan.id): \(fk.method) left no cluster with bins") }
+                            guard let b = best else { throw DirClustError("scene \(plan.id): \(f.method.rawValue) left no cluster with bins") }
                             chosen = [b.0]; estimate = b.1; scores = b.2
                             targetMask = combineMasks(masks, selecting: chosen)
                         } else {
                             targetMask = t.measure("mask") { combineMasks(masks, selecting: chosen) }
-                            estimate = t.measure("mask") { applyMask(targetMask, to: X, stft: stft, length: length, sampleRate: rate) }
+                            estimate = t.measure("mask") { separator.estimate(targetMask) }
                             scores = try score(estimate)
                         }
                         let meanDeg = chosen.map { fit.means[$0] * 180 / .pi }.reduce(0, +) / Double(max(chosen.count, 1))
                         // The `nmf` and `hybrid` stages share one supervised-NMF fit on the target cluster's bins.
                         var restored: (magnitude: NonnegativeMatrix, restoration: NMFRestoration)?
-                        for key in keys where key.mask == maskName && key.selection == selName {
-                            if key.stage == "clustering" {
-                                record(key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
-                                try demo?.write(key, estimate)
-                            } else {
-                                var options = config.hybrid.nmfOptions(seed: Int(key.seed)!)
+                        for trial in sel.stages {
+                            switch trial.stage {
+                            case .clustering:
+                                record(trial.key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
+                                try demo?.write(trial.key, estimate)
+                            case .nmf, .hybrid:
+                                var options = config.hybrid.nmfOptions(seed: f.seed)
                                 if restored == nil {
-                                    let bases = try await t.measure("hybrid") { try await targetBases(seed: Int(key.seed)!) }
+                                    let bases = try await t.measure("hybrid") { try await targetBases(seed: f.seed) }
                                     restored = try t.measure("hybrid") {
                                         try restoreTargetCluster(mixture: X, targetMask: targetMask, bases: bases, options: options)
                                     }
                                 }
-                                options.restoreMissingBins = key.stage == "hybrid"
+                                options.restoreMissingBins = trial.stage == .hybrid
                                 let gain = try t.measure("hybrid") {
                                     try hybridTargetGain(mixtureMagnitude: restored!.magnitude, restoration: restored!.restoration,
                                                          targetMask: targetMask, options: options)
                                 }
-                                let e = t.measure("hybrid") { applyMask(gain, to: X, stft: stft, length: length, sampleRate: rate) }
-                                record(key, try score(e), fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
-                                try demo?.write(key, e)
+                                let e = t.measure("hybrid") { separator.estimate(gain) }
+                                record(trial.key, try score(e), fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
+                                try demo?.write(trial.key, e)
                             }
                         }
                     }
@@ -193,10 +202,6 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             }
         }
         return SceneOutcome(records: records, timings: t)
-    }
-
-    func layout(_ plan: ScenePlan) -> Layout {
-        plan.layout == "fan" ? .fan(theta: plan.angleDeg) : .centreTarget(theta: plan.angleDeg)
     }
 
     /// Source names for file names: the GM instrument, lower-case letters and digits (`flute`,
@@ -208,13 +213,16 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
 
     /// The scene of a plan: the dry parts RMS-normalised, panned by the layout at θ, plus diffuse noise.
     public func buildScene(_ plan: ScenePlan, dry: [[Double]]) throws -> Scene {
-        let names = sourceNames
+        let stems = isStemFolder(plan.midiPath) ? try StemFolder(String(plan.midiPath.dropLast())) : nil
+        let names = stems?.names ?? sourceNames
+        let excerpt = "\(config.sampleRate) Hz, [\(formatNumber(config.excerpt.offset)) s, +\(formatNumber(config.excerpt.seconds)) s)"
         let sources = names.enumerated().map { i, n in
-            SceneSource(name: n, origin: "\(plan.midiPath) part \(i + 1), GM \(config.instruments[i]), \(config.soundFont), \(config.sampleRate) Hz, [\(formatNumber(config.excerpt.offset)) s, +\(formatNumber(config.excerpt.seconds)) s)")
+            SceneSource(name: n, origin: stems.map { "\($0.files[i]), \(excerpt)" }
+                ?? "\(plan.midiPath) part \(i + 1), GM \(config.instruments[i]), \(config.soundFont), \(excerpt)")
         }
-        let spec = try SceneSpec(sources: sources, layout: layout(plan), panLaw: PanLaw(rawValue: config.panLaw) ?? .constantPower,
+        let spec = try SceneSpec(sources: sources, layout: plan.sceneLayout, panLaw: config.panLaw,
                                  targetIndex: config.target, snrDB: plan.snrDb,
-                                 snrReference: SNRReference(rawValue: plan.condition.snrReference) ?? .allSources,
+                                 snrReference: plan.condition.snrReference,
                                  noiseCoherence: plan.condition.coherence, noiseSeed: plan.noiseSeed)
         return try makeScene(dry: dry, names: names, spec: spec, sampleRate: config.sampleRate)
     }
@@ -226,6 +234,10 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
 
     /// The dry mono parts of a piece at the config's excerpt, rendered once per run.
     func dryParts(_ midiPath: String) async throws -> [[Double]] {
+        if isStemFolder(midiPath) {
+            return try StemFolder(String(midiPath.dropLast())).read(sampleRate: config.sampleRate, offset: config.excerpt.offset,
+                                                                     seconds: config.excerpt.seconds)
+        }
         let parts = try voiceParts(midiPath)
         var out: [[Double]] = []
         for (i, program) in config.instruments.enumerated() {
@@ -255,25 +267,6 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
     }
 }
 
-/// Posteriors per active bin (row-major N×K) from those of the histogram cells: bin i takes row `rows[i]`.
-func expandPosteriors(_ cells: [Double], rows: [Int], componentCount k: Int) -> [Double] {
-    var out = [Double](repeating: 0, count: rows.count * k)
-    cells.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            for (i, c) in rows.enumerated() { for j in 0..<k { dst[i * k + j] = src[c * k + j] } }
-        }
-    }
-    return out
-}
-
-/// (K, method, seed): one clusterer fit, shared by every selection and mask of a trial group.
-struct FitKey: Hashable, Comparable {
-    var K, method, seed: String
-    static func < (a: Self, b: Self) -> Bool {
-        lexicographicLess([compareNumeric(a.K, b.K), compareRank(a.method, b.method, TrialKey.methodOrder), compareNumeric(a.seed, b.seed)])
-    }
-}
-
 /// Dry renders shared by every scene of a run: each (piece, part, program, SoundFont) is rendered once,
 /// concurrent requests for the same part wait for the one render.
 actor RenderCache {
@@ -298,3 +291,6 @@ actor BasesCache {
         return try await t.value
     }
 }
+
+/// A piece that names a folder of stems (ends in "/"), not a MIDI file.
+func isStemFolder(_ piece: String) -> Bool { piece.hasSuffix("/") }

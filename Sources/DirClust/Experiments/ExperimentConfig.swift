@@ -9,7 +9,8 @@ import Foundation
 public struct ExperimentConfig: Codable, Sendable, Equatable {
     /// A label for reports.
     public var name = "experiment"
-    /// MIDI files: a bare name `bwv269` means `<midiDirectory>/bwv269.mid`; a value ending in `.mid` is a path.
+    /// MIDI files: a bare name `bwv269` means `<midiDirectory>/bwv269.mid`; a value ending in `.mid` is a path;
+    /// a value ending in `/` is a folder of stems (`StemFolder`), one per entry of `instruments`.
     public var pieces: [String] = []
     public var midiDirectory = "experiments/midi"
     /// The GM SoundFont every part is rendered with.
@@ -21,19 +22,19 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public var instruments = [73, 0, 57, 71]
     /// Index into `instruments` of the source to extract.
     public var target = 0
-    public var layouts = ["centreTarget"]
+    public var layouts: [LayoutKind] = [.centreTarget]
     /// θ in degrees: sources sit at pan angles 45° ∓ θ (DESIGN.md §1).
     public var angles: [Double] = [15, 45]
-    public var panLaw = "constantPower"
+    public var panLaw = PanLaw.constantPower
     public var conditions: [Condition] = [Condition(name: "overK", noise: false), Condition(name: "noise", noise: true)]
     /// Number of clusters (over-estimated: 4 sources, K = 6 by default).
     public var K = [6]
-    public var methods = ExperimentConfig.allMethods
+    public var methods = ClusteringMethod.allCases
     /// `clustering` = directional clustering + mask; `hybrid` adds the supervised-NMF restoration stage;
     /// `nmf` is that stage without restoration (the target model kept on the cluster's bins only).
-    public var stages = ["clustering"]
+    public var stages: [Stage] = [.clustering]
     /// Bin weights w_ft in every M-step: `none` (w = 1, the paper) or `power` (|X_L|² + |X_R|²).
-    public var weighting = ["power"]
+    public var weighting: [BinWeighting] = [.power]
     /// Bins quieter than this (dB relative to the loudest bin) have no direction and are not clustered.
     public var silenceThresholdDB = -80.0
     /// Fit the clusterers on the 0.005° weighted histogram of θ (`DirectionHistogram`: exact up to
@@ -41,17 +42,20 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public var fitOnHistogram = true
     /// Target cluster(s) (`TargetSelection`): `nearest` mean to the target direction, `merge:δ` all
     /// within ±δ degrees, `oracle` the best single cluster by SDR (an upper bound).
-    public var selection = ["nearest"]
-    public var mask = ["binary"]
+    public var selection: [TargetSelection] = [.nearest]
+    public var mask: [MaskKind] = [.binary]
     public var stft = STFTSettings()
     public var em = EMSettings()
+    /// Source counting for the `grouped` selection (`SourceCountingOptions`: smoothingDeg,
+    /// relativeProminence, gridDeg, maximumSources, logScale). Left out of the canonical form (and hash) while it is the default.
+    public var counting = SourceCountingOptions.default
     /// One trial per seed; the seed drives the k-means++ initialisation shared by all methods.
     public var seeds = [1]
     /// Base seed of the diffuse noise; each scene derives its own stream from it and its scene id.
     public var noiseSeed = 1
     /// `sources`: BSS Eval sources on the mid signal (L+R)/2 against the dry mono sources;
     /// `images`: BSS Eval images on the stereo estimate against the stereo source images.
-    public var metric = "sources"
+    public var metric = Metric.sources
     /// Also score the mixture (lower bound) and the ideal binary mask (upper bound) per scene.
     public var bounds = true
     public var hybrid = HybridSettings()
@@ -73,7 +77,7 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         public var snrDb: [Double]
         public var coherence = 0.0
         /// `allSources`: against the sum of all source images; `target`: against the target's image.
-        public var snrReference = "allSources"
+        public var snrReference = SNRReference.allSources
 
         public init(name: String, noise: Bool, snrDb: [Double]? = nil) {
             self.name = name
@@ -86,22 +90,15 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public struct STFTSettings: Codable, Sendable, Equatable {
         public var frameLength = STFTConfig.default.frameLength
         public var hop = STFTConfig.default.hop
-        public var window = STFTConfig.default.window.rawValue
-        public var stftConfig: STFTConfig {
-            STFTConfig(frameLength: frameLength, hop: hop, window: WindowKind(rawValue: window) ?? .hann)
-        }
-    }
-
-    public struct EMSettings: Codable, Sendable, Equatable {
-        public var maxIterations = 200
-        public var tolerance = 1e-6
+        public var window = STFTConfig.default.window
+        public var stftConfig: STFTConfig { STFTConfig(frameLength: frameLength, hop: hop, window: window) }
     }
 
     /// The hybrid stage: supervised NMF with restoration (`NMFOptions`), trained on a solo of the
     /// target's GM program playing `experiments/midi/training/scales.mid`.
     public struct HybridSettings: Codable, Sendable, Equatable {
         /// `closed`: the training solo uses `soundFont`; `open`: it uses `openSoundFont` (the group's practice).
-        public var training = "open"
+        public var training = NMFTraining.open
         public var openSoundFont = "/usr/share/sounds/sf2/TimGM6mb.sf2"
         public var trainingMIDI = "experiments/midi/training/scales.mid"
         public var targetBases = NMFOptions().targetBases
@@ -109,25 +106,22 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         public var iterations = NMFOptions().iterations
         public var trainingIterations = NMFOptions().trainingIterations
         /// `euclidean`, `kl`, `is` or `beta=<number>`.
-        public var divergence = NMFOptions().divergence.description
+        public var divergence = NMFOptions().divergence
         public var spectrogramPower = NMFOptions().spectrogramPower
         public var gainExponent = NMFOptions().gainExponent
 
         /// The NMF options of a trial with clusterer seed `seed`.
         public func nmfOptions(seed: Int) -> NMFOptions {
             NMFOptions(targetBases: targetBases, interfererBases: interfererBases, iterations: iterations,
-                       trainingIterations: trainingIterations, divergence: NMFDivergence(divergence) ?? .kullbackLeibler,
+                       trainingIterations: trainingIterations, divergence: divergence,
                        seed: UInt64(seed), spectrogramPower: spectrogramPower, gainExponent: gainExponent)
         }
     }
 
     public static let defaultSoundFont = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
-    public static let allMethods = ["kmeans", "gmm", "cauchy", "tmm", "ggmm"]
-    public static let layoutNames = ["centreTarget", "fan"]
-    public static let stageNames = ["clustering", "nmf", "hybrid"]
 
     /// Whether any stage runs the supervised NMF (and so needs the training solo and its SoundFont).
-    public var usesNMF: Bool { stages.contains("nmf") || stages.contains("hybrid") }
+    public var usesNMF: Bool { stages.contains(where: \.usesNMF) }
 
     public init() {}
 }
@@ -138,7 +132,7 @@ extension ExperimentConfig {
     static let topKeys = ["name", "pieces", "midiDirectory", "soundFont", "sampleRate", "excerpt", "instruments",
                           "target", "layouts", "angles", "panLaw", "conditions", "K", "methods", "stages",
                           "weighting", "silenceThresholdDB", "fitOnHistogram", "selection", "mask", "stft", "em",
-                          "seeds", "noiseSeed", "metric", "bounds", "hybrid", "output", "report"]
+                          "seeds", "noiseSeed", "metric", "bounds", "hybrid", "output", "report", "counting"]
 
     public init(from decoder: Decoder) throws {
         try self.init(json: try JSONValue(from: decoder), source: "config")
@@ -171,9 +165,9 @@ extension ExperimentConfig {
             }
         }
         target = try r.int("target", default: d.target, in: 0...(instruments.count - 1))
-        layouts = try r.choices("layouts", default: d.layouts, allowed: Self.layoutNames)
+        layouts = try r.choices("layouts", default: d.layouts)
         angles = try r.doubles("angles", default: d.angles, in: 0...45)
-        panLaw = try r.choice("panLaw", default: d.panLaw, allowed: ["constantPower", "linear"])
+        panLaw = try r.choice("panLaw", default: d.panLaw)
         if let items = try r.elements("conditions") {
             conditions = try items.map { try Self.condition($0, at: $1, source: source) }
             var names = Set<String>()
@@ -182,47 +176,56 @@ extension ExperimentConfig {
             }
         }
         K = try r.ints("K", default: d.K, in: 1...64)
-        methods = try r.choices("methods", default: d.methods, allowed: Self.allMethods)
-        stages = try r.choices("stages", default: d.stages, allowed: Self.stageNames)
-        weighting = try r.choices("weighting", default: d.weighting, allowed: ["none", "power"])
+        methods = try r.choices("methods", default: d.methods)
+        stages = try r.choices("stages", default: d.stages)
+        weighting = try r.choices("weighting", default: d.weighting)
         silenceThresholdDB = try r.double("silenceThresholdDB", default: d.silenceThresholdDB, in: -300...0)
         fitOnHistogram = try r.bool("fitOnHistogram", default: d.fitOnHistogram)
-        selection = try r.strings("selection", default: d.selection)
-        for (i, sel) in selection.enumerated() where (try? TargetSelection(parsing: sel)) == nil {
-            throw DirClustError("\(source): selection[\(i)] = \"\(sel)\" is not allowed; expected one of nearest, oracle, merge:<degrees ≥ 0> (e.g. merge:10)")
-        }
-        mask = try r.choices("mask", default: d.mask, allowed: ["binary", "soft"])
+        selection = try r.selections("selection", default: d.selection)
+        mask = try r.choices("mask", default: d.mask)
         if let s = r.raw("stft") {
             let sr = try ConfigReader(s, source: source, path: "stft", allowed: ["frameLength", "hop", "window"])
             stft.frameLength = try sr.int("frameLength", default: d.stft.frameLength, in: 16...65_536)
             stft.hop = try sr.int("hop", default: d.stft.hop, in: 1...stft.frameLength)
-            stft.window = try sr.choice("window", default: d.stft.window, allowed: WindowKind.allCases.map(\.rawValue))
+            stft.window = try sr.choice("window", default: d.stft.window)
         }
         if let e = r.raw("em") {
             let er = try ConfigReader(e, source: source, path: "em", allowed: ["maxIterations", "tolerance"])
             em.maxIterations = try er.int("maxIterations", default: d.em.maxIterations, in: 1...100_000)
             em.tolerance = try er.double("tolerance", default: d.em.tolerance, in: 0...1)
         }
+        if let c = r.raw("counting") {
+            let cr = try ConfigReader(c, source: source, path: "counting",
+                                      allowed: ["smoothingDeg", "relativeProminence", "gridDeg", "maximumSources", "logScale"])
+            counting.smoothingDeg = try cr.double("smoothingDeg", default: d.counting.smoothingDeg, in: 0.01...10)
+            counting.logScale = try cr.bool("logScale", default: d.counting.logScale)
+            counting.relativeProminence = try cr.double("relativeProminence", default: d.counting.relativeProminence,
+                                                        in: 1e-6...(counting.logScale ? 49.9 : 0.999))
+            counting.gridDeg = try cr.double("gridDeg", default: d.counting.gridDeg, in: 0.005...1)
+            counting.maximumSources = try cr.int("maximumSources", default: d.counting.maximumSources, in: 1...64)
+            do { try counting.validate() } catch let e as DirClustError { throw DirClustError("\(source): counting: \(e.message)") }
+        }
         seeds = try r.ints("seeds", default: d.seeds, in: 0...Int(Int32.max))
         noiseSeed = try r.int("noiseSeed", default: d.noiseSeed, in: 0...Int(Int32.max))
-        metric = try r.choice("metric", default: d.metric, allowed: ["sources", "images"])
+        metric = try r.choice("metric", default: d.metric)
         bounds = try r.bool("bounds", default: d.bounds)
         if let h = r.raw("hybrid") {
             let hr = try ConfigReader(h, source: source, path: "hybrid",
                                       allowed: ["training", "openSoundFont", "trainingMIDI", "targetBases", "interfererBases",
                                                 "iterations", "trainingIterations", "divergence", "spectrogramPower", "gainExponent"])
             let dh = d.hybrid
-            hybrid.training = try hr.choice("training", default: dh.training, allowed: ["open", "closed"])
+            hybrid.training = try hr.choice("training", default: dh.training)
             hybrid.openSoundFont = try hr.string("openSoundFont", default: dh.openSoundFont)
             hybrid.trainingMIDI = try hr.string("trainingMIDI", default: dh.trainingMIDI)
             hybrid.targetBases = try hr.int("targetBases", default: dh.targetBases, in: 1...1000)
             hybrid.interfererBases = try hr.int("interfererBases", default: dh.interfererBases, in: 0...1000)
             hybrid.iterations = try hr.int("iterations", default: dh.iterations, in: 0...100_000)
             hybrid.trainingIterations = try hr.int("trainingIterations", default: dh.trainingIterations, in: 1...100_000)
-            hybrid.divergence = try hr.string("divergence", default: dh.divergence)
-            if let dv = NMFDivergence(hybrid.divergence), (0...3).contains(dv.beta) {} else {
-                throw hr.fail("divergence", .string(hybrid.divergence), "euclidean, kl, is or beta=<number in 0…3>")
+            let divergence = try hr.string("divergence", default: dh.divergence.description)
+            guard let dv = NMFDivergence(divergence), (0...3).contains(dv.beta) else {
+                throw hr.fail("divergence", .string(divergence), "euclidean, kl, is or beta=<number in 0…3>")
             }
+            hybrid.divergence = dv
             hybrid.spectrogramPower = try hr.int("spectrogramPower", default: dh.spectrogramPower, in: 1...2)
             hybrid.gainExponent = try hr.double("gainExponent", default: dh.gainExponent, in: 0.1...10)
         }
@@ -245,7 +248,7 @@ extension ExperimentConfig {
         // Without noise there is no SNR: the field is ignored (and written as []).
         if c.noise { c.snrDb = try r.doubles("snrDb", default: [0], in: -60...100) }
         c.coherence = try r.double("coherence", default: c.coherence, in: -1...1)
-        c.snrReference = try r.choice("snrReference", default: c.snrReference, allowed: ["allSources", "target"])
+        c.snrReference = try r.choice("snrReference", default: c.snrReference)
         return c
     }
 
@@ -293,14 +296,18 @@ extension ExperimentConfig {
 extension ExperimentConfig {
     /// The MIDI file of a piece, resolved against `midiDirectory` (relative paths from the working directory).
     public func midiPath(of piece: String) -> String {
-        piece.hasSuffix(".mid") ? piece : "\(midiDirectory)/\(piece).mid"
+        piece.hasSuffix(".mid") || isStemFolder(piece) ? piece : "\(midiDirectory)/\(piece).mid"
     }
 
     /// Canonical JSON (sorted keys, `output` and `report` excluded): what the config hash is taken over and what is
     /// saved as `config.json` next to the results.
     public func canonicalJSON() -> Data {
         var tree = (try? tree()) ?? .null
-        if case .object(var o) = tree { o["output"] = nil; o["report"] = nil; tree = .object(o) }
+        if case .object(var o) = tree {
+            o["output"] = nil; o["report"] = nil
+            if counting == .default { o["counting"] = nil }
+            tree = .object(o)
+        }
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         var data = (try? enc.encode(tree)) ?? Data()

@@ -58,12 +58,12 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(index)/\(count)" }
 }
 
-/// One scene: a piece's parts rendered, panned by a layout at angle θ, under a condition.
+/// One scene: a piece's parts rendered, panned by a layout at angle θ, under a condition, with its trials.
 public struct ScenePlan: Sendable, Equatable {
     public let id: String
     public let piece: String
     public let midiPath: String
-    public let layout: String
+    public let layout: LayoutKind
     public let angleDeg: Double
     public let condition: ExperimentConfig.Condition
     /// nil when the condition has no noise.
@@ -71,10 +71,12 @@ public struct ScenePlan: Sendable, Equatable {
     /// Seed of the scene's diffuse noise: derived from `noiseSeed` and the scene without its SNR, so an
     /// SNR sweep scales one noise signal.
     public let noiseSeed: UInt64
+    /// The trials as the evaluator runs them (bounds; weighting → fit → mask → selection → stages).
+    public let work: SceneWork
     /// The identities of every trial this scene yields, sorted.
     public let trials: [TrialKey]
 
-    init(config: ExperimentConfig, piece: String, layout: String, angleDeg: Double,
+    init(config: ExperimentConfig, piece: String, layout: LayoutKind, angleDeg: Double,
          condition: ExperimentConfig.Condition, snrDb: Double?) {
         let name = ExperimentConfig.pieceName(piece)
         self.piece = name
@@ -83,41 +85,67 @@ public struct ScenePlan: Sendable, Equatable {
         self.angleDeg = angleDeg
         self.condition = condition
         self.snrDb = snrDb
-        let base = "\(name)_\(layout)_\(formatNumber(angleDeg))_\(condition.name)"
+        let base = "\(name)_\(layout.rawValue)_\(formatNumber(angleDeg))_\(condition.name)"
         id = snrDb.map { "\(base)_snr\(formatNumber($0))" } ?? base
         var rng = SeededRandom(seed: UInt64(config.noiseSeed), stream: fnv1a64(base))
         noiseSeed = rng.next()
-
-        let scene = TrialKey.SceneFields(sceneID: id, piece: name, layout: layout, angleDeg: formatNumber(angleDeg),
-                                         condition: condition.name, snrDb: snrDb.map(formatNumber) ?? "")
-        var keys: [TrialKey] = []
-        if config.bounds {
-            keys.append(TrialKey(scene: scene, K: "", method: "mixture", stage: "baseline", weighting: "",
-                                 selection: "", mask: "", seed: ""))
-            keys.append(TrialKey(scene: scene, K: "", method: "ibm", stage: "baseline", weighting: "",
-                                 selection: "", mask: "binary", seed: ""))
-        }
-        for stage in config.stages {
-            for k in config.K {
-                for method in config.methods {
-                    for w in config.weighting {
-                        for seed in config.seeds {
-                            for sel in config.selection {
-                                for m in config.mask {
-                                    keys.append(TrialKey(scene: scene, K: String(k), method: method, stage: stage,
-                                                         weighting: w, selection: sel, mask: m, seed: String(seed)))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        trials = keys.sorted()
+        work = SceneWork(config: config, scene: TrialKey.SceneFields(
+            sceneID: id, piece: name, layout: layout.rawValue, angleDeg: formatNumber(angleDeg),
+            condition: condition.name, snrDb: snrDb.map(formatNumber) ?? ""))
+        trials = work.keys.sorted()
     }
 
-    var fields: TrialKey.SceneFields { trials.first?.scene ?? .init(sceneID: id, piece: piece, layout: layout,
+    var fields: TrialKey.SceneFields { trials.first?.scene ?? .init(sceneID: id, piece: piece, layout: layout.rawValue,
         angleDeg: formatNumber(angleDeg), condition: condition.name, snrDb: snrDb.map(formatNumber) ?? "") }
+
+    /// The scene's layout at its angle.
+    public var sceneLayout: Layout { layout.layout(thetaDeg: angleDeg) }
+}
+
+/// The trials of one scene as a tree in the order the work is shared: the bounds; then per weighting one
+/// direction feature, per (K, method, seed) one fit, per mask kind one set of masks, per selection one
+/// target mask, and per stage one row. Every value is typed; each leaf carries its saved `TrialKey`.
+public struct SceneWork: Sendable, Equatable {
+    public struct BoundTrial: Sendable, Equatable { public let bound: Bound; public let key: TrialKey }
+    public struct StageTrial: Sendable, Equatable { public let stage: Stage; public let key: TrialKey }
+    public struct SelectionWork: Sendable, Equatable { public let selection: TargetSelection; public let stages: [StageTrial] }
+    public struct MaskWork: Sendable, Equatable { public let mask: MaskKind; public let selections: [SelectionWork] }
+    public struct FitWork: Sendable, Equatable {
+        public let K: Int
+        public let method: ClusteringMethod
+        public let seed: Int
+        public let masks: [MaskWork]
+        /// The core's fit settings with the config's EM rule.
+        public func settings(em: EMSettings) -> FitSettings {
+            FitSettings(method: method, componentCount: K, seed: UInt64(seed), em: em)
+        }
+    }
+    public struct WeightingWork: Sendable, Equatable { public let weighting: BinWeighting; public let fits: [FitWork] }
+
+    public let bounds: [BoundTrial]
+    public let weightings: [WeightingWork]
+
+    /// The config's axes for one scene, in config order.
+    init(config c: ExperimentConfig, scene: TrialKey.SceneFields) {
+        bounds = c.bounds ? Bound.allCases.map { BoundTrial(bound: $0, key: TrialKey(scene: scene, bound: $0)) } : []
+        weightings = c.weighting.map { w in
+            WeightingWork(weighting: w, fits: c.K.flatMap { k in c.methods.flatMap { method in c.seeds.map { seed in
+                FitWork(K: k, method: method, seed: seed, masks: c.mask.map { mask in
+                    MaskWork(mask: mask, selections: c.selection.map { selection in
+                        SelectionWork(selection: selection, stages: c.stages.map { stage in
+                            StageTrial(stage: stage, key: TrialKey(scene: scene, K: k, method: method, stage: stage, weighting: w,
+                                                                   selection: selection, mask: mask, seed: seed))
+                        })
+                    })
+                })
+            } } })
+        }
+    }
+
+    /// Every trial's key, in tree order.
+    public var keys: [TrialKey] {
+        bounds.map(\.key) + weightings.flatMap { $0.fits.flatMap { $0.masks.flatMap { $0.selections.flatMap { $0.stages.map(\.key) } } } }
+    }
 }
 
 /// 64-bit FNV-1a of a string's UTF-8 bytes (a stable, platform-independent hash for seeds).

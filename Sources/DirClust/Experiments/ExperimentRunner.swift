@@ -179,7 +179,7 @@ final class Progress: @unchecked Sendable {
 
     func finished(_ scene: ScenePlan, seconds: Double, records: [TrialRecord]) {
         done += 1
-        let best = records.filter { $0.key.stage != "baseline" }.max { $0.sdr < $1.sdr }
+        let best = records.filter { $0.key.stage != Stage.baselineName }.max { $0.sdr < $1.sdr }
         let bestText = best.map { "best \($0.key.method) " + String(format: "%.2f dB", $0.sdr) } ?? ""
         say("[\(done)/\(total)] \(scene.id)  " + String(format: "%.1f s  ", seconds) + bestText)
     }

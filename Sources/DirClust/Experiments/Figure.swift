@@ -28,7 +28,7 @@ public enum Figure {
         for (ri, pr) in panelRows.enumerated() {
             for (ci, cond) in conditions.enumerated() {
                 let x0 = left + Double(ci) * (panelW + gap), y0 = top + Double(ri) * (panelH + gap + rowExtra)
-                let cells = rows.filter { $0.condition == cond && $0.layout == pr.layout && ($0.stage == pr.stage || $0.stage == "baseline") }
+                let cells = rows.filter { $0.condition == cond && $0.layout == pr.layout && ($0.stage == pr.stage || $0.stage == Stage.baselineName) }
                 s += "<text x=\"\(f(x0 + panelW / 2))\" y=\"\(f(y0 - 8))\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">\(esc("\(pr.layout) · \(pr.stage) · \(cond)"))</text>\n"
                 s += axes(x0: x0, y0: y0, lo: lo, hi: hi)
                 if let axis { s += lines(cells, axis: axis, x0: x0, y0: y0, lo: lo, hi: hi) }
@@ -41,7 +41,7 @@ public enum Figure {
     struct PanelRow: Hashable { var layout, stage: String }
 
     static func panelRowKeys(_ rows: [SummaryRow]) -> [PanelRow] {
-        Set(rows.filter { $0.stage != "baseline" }.map { PanelRow(layout: $0.layout, stage: $0.stage) }).sorted {
+        Set(rows.filter { $0.stage != Stage.baselineName }.map { PanelRow(layout: $0.layout, stage: $0.stage) }).sorted {
             $0.layout != $1.layout ? $0.layout < $1.layout : compareRank($0.stage, $1.stage, TrialKey.stageOrder) < 0
         }
     }
@@ -82,7 +82,7 @@ public enum Figure {
     /// Bars: x groups = methods; one bar per (angle, setting) series.
     static func bars(_ cells: [SummaryRow], x0: Double, y0: Double, lo: Double, hi: Double) -> String {
         let methods = Summary.orderedMethods(cells.map(\.method))
-        let methodCells = cells.filter { $0.stage != "baseline" }
+        let methodCells = cells.filter { $0.stage != Stage.baselineName }
         let varying = SummaryRow.varyingSettings(methodCells)
         func seriesLabel(_ r: SummaryRow) -> String {
             (["θ=\(r.angleDeg)°"] + varying.map(r.settingLabel)).joined(separator: " ")
@@ -95,7 +95,7 @@ public enum Figure {
             let gx = x0 + Double(mi) * groupW + groupW * 0.1
             for (si, label) in series.enumerated() {
                 // Baselines have no setting: they repeat per angle.
-                guard let r = cells.first(where: { $0.method == m && ($0.stage == "baseline" ? "θ=\($0.angleDeg)°" == angleLabel(label) : seriesLabel($0) == label) }) else { continue }
+                guard let r = cells.first(where: { $0.method == m && ($0.stage == Stage.baselineName ? "θ=\($0.angleDeg)°" == angleLabel(label) : seriesLabel($0) == label) }) else { continue }
                 let x = gx + Double(si) * barW
                 let y = yPixel(r.sdr.mean, y0: y0, lo: lo, hi: hi), yz = yPixel(0, y0: y0, lo: lo, hi: hi)
                 s += "<rect x=\"\(f(x))\" y=\"\(f(min(y, yz)))\" width=\"\(f(barW * 0.92))\" height=\"\(f(abs(yz - y)))\" fill=\"\(palette[si % palette.count])\"><title>\(esc("\(m) \(label): \(String(format: "%.2f ± %.2f dB (n=%d)", r.sdr.mean, r.sdr.std, r.sdr.n))"))</title></rect>"
@@ -109,6 +109,9 @@ public enum Figure {
         }
         return s + legend(series, x0: x0, y0: y0 + panelH + 26, dashed: [])
     }
+
+    /// The bounds' method names (drawn dashed).
+    static let bounds = Bound.allCases.map(\.rawValue)
 
     /// Lines: SDR against the swept axis, one line per method (bounds dashed).
     static func lines(_ cells: [SummaryRow], axis: KeyPath<SummaryRow, String>, x0: Double, y0: Double, lo: Double, hi: Double) -> String {
@@ -126,14 +129,14 @@ public enum Figure {
                 guard !g.isEmpty, let xv = Double(x) else { continue }
                 pts.append((xPixel(xv), yPixel(g.map(\.sdr.mean).reduce(0, +) / Double(g.count), y0: y0, lo: lo, hi: hi)))
             }
-            let dash = (m == "mixture" || m == "ibm") ? " stroke-dasharray=\"5,3\"" : ""
+            let dash = bounds.contains(m) ? " stroke-dasharray=\"5,3\"" : ""
             s += "<polyline fill=\"none\" stroke=\"\(palette[mi % palette.count])\" stroke-width=\"2\"\(dash) points=\"\(pts.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
             for p in pts { s += "<circle cx=\"\(f(p.0))\" cy=\"\(f(p.1))\" r=\"3\" fill=\"\(palette[mi % palette.count])\"/>" }
         }
         for x in xs { if let v = Double(x) { s += "<text x=\"\(f(xPixel(v)))\" y=\"\(f(y0 + panelH + 16))\" text-anchor=\"middle\">\(esc(x))</text>" } }
         let name = axis == \SummaryRow.K ? "K" : (axis == \SummaryRow.snrDb ? "SNR (dB)" : "θ (°)")
         s += "<text x=\"\(f(x0 + panelW / 2))\" y=\"\(f(y0 + panelH + 31))\" text-anchor=\"middle\" font-style=\"italic\">\(name)</text>\n"
-        return s + legend(methods, x0: x0, y0: y0 + panelH + 40, dashed: ["mixture", "ibm"])
+        return s + legend(methods, x0: x0, y0: y0 + panelH + 40, dashed: bounds)
     }
 
     static func legend(_ labels: [String], x0: Double, y0: Double, dashed: [String]) -> String {

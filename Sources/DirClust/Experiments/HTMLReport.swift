@@ -76,19 +76,19 @@ struct HTMLReport {
         let pieces = Set(inputs.records.keys.map(\.scene.piece)).count
         return "config <code>\(htmlEscape(String(p.configHash.prefix(12))))</code> · commit <code>\(htmlEscape(commit))</code> · "
             + "\(pieces) piece\(pieces == 1 ? "" : "s") · \(inputs.plan.scenes.count) scenes · \(inputs.records.count) trials · "
-            + "\(config.sampleRate / 1000) kHz, \(formatNumber(config.excerpt.seconds)) s excerpts · metric <code>\(htmlEscape(config.metric))</code>"
+            + "\(config.sampleRate / 1000) kHz, \(formatNumber(config.excerpt.seconds)) s excerpts · metric <code>\(config.metric.rawValue)</code>"
     }
 
     // MARK: listening
 
     /// Stages that have a column, in pipeline order (`clustering`, then `hybrid` = after NMF).
-    var stages: [String] { TrialKey.stageOrder.filter { $0 != "baseline" && config.stages.contains($0) } }
+    var stages: [Stage] { Stage.allCases.filter(config.stages.contains) }
 
-    static func stageTitle(_ stage: String) -> String {
+    static func stageTitle(_ stage: Stage) -> String {
         switch stage {
-        case "hybrid": "after NMF"
-        case "nmf": "NMF, no restoration"
-        default: stage
+        case .hybrid: "after NMF"
+        case .nmf: "NMF, no restoration"
+        case .clustering: stage.rawValue
         }
     }
 
@@ -114,7 +114,7 @@ struct HTMLReport {
                        d.selection.isEmpty ? nil : "selection \(d.selection)", d.mask.isEmpty ? nil : "\(d.mask) mask",
                        d.seed.isEmpty ? nil : "seed \(d.seed)"].compactMap { $0 }
         if !setting.isEmpty { s += "; methods at " + htmlEscape(setting.joined(separator: ", ")) }
-        s += ". Estimates are the mid signal (L+R)/2 that was scored\(config.metric == "images" ? " (here: the stereo image)" : ""); the mixture is stereo.</p>\n"
+        s += ". Estimates are the mid signal (L+R)/2 that was scored\(config.metric == .images ? " (here: the stereo image)" : ""); the mixture is stereo.</p>\n"
         for scene in scenes { s += sceneTable(scene) }
         return s + "</section>"
     }
@@ -148,16 +148,16 @@ struct HTMLReport {
             return row + "</tr>\n"
         }
 
-        if let mixture = trials.first(where: { $0.method == "mixture" }) {
+        if let mixture = trials.first(where: { $0.method == Bound.mixture.rawValue }) {
             s += single("mixture", "mixture", mixture, "bound")
         }
         s += single("reference <span class=\"sub\">dry target</span>", DemoSelection.referenceClip, nil, "bound")
-        for method in TrialKey.methodOrder.filter({ $0 != "mixture" && $0 != "ibm" }) + Set(trials.map(\.method)).subtracting(TrialKey.methodOrder).sorted() {
+        for method in ClusteringMethod.allCases.map(\.rawValue) + Set(trials.map(\.method)).subtracting(TrialKey.methodOrder).sorted() {
             let byStage = trials.filter { $0.method == method }
             guard !byStage.isEmpty else { continue }
             s += "<tr><th>\(htmlEscape(method))</th>"
             for stage in stages {
-                if let key = byStage.first(where: { $0.stage == stage }), let clip = inputs.demo.clip(for: key) {
+                if let key = byStage.first(where: { $0.stage == stage.rawValue }), let clip = inputs.demo.clip(for: key) {
                     s += "<td>\(player(clip, "\(method) \(Self.stageTitle(stage))"))</td>" + cells(key)
                 } else {
                     s += "<td></td><td></td><td></td><td></td>"
@@ -165,7 +165,7 @@ struct HTMLReport {
             }
             s += "</tr>\n"
         }
-        if let ibm = trials.first(where: { $0.method == "ibm" }) {
+        if let ibm = trials.first(where: { $0.method == Bound.ibm.rawValue }) {
             s += single("ideal binary mask", "ibm", ibm, "bound")
         }
         return s + "</tbody>\n</table>\n</article>\n"

@@ -37,9 +37,9 @@ public struct DemoSelection: Sendable, Equatable {
         self.settings = settings
         pieces = config.pieces.prefix(max(settings.demoPieces, 0)).map(ExperimentConfig.pieceName)
         K = config.K.first.map(String.init) ?? ""
-        weighting = config.weighting.first ?? ""
-        selection = config.selection.first ?? ""
-        mask = config.mask.first ?? ""
+        weighting = config.weighting.first?.rawValue ?? ""
+        selection = config.selection.first?.description ?? ""
+        mask = config.mask.first?.rawValue ?? ""
         seed = config.seeds.first.map(String.init) ?? ""
     }
 
@@ -48,7 +48,7 @@ public struct DemoSelection: Sendable, Equatable {
     /// The clip a trial is played as, or nil when the trial is not in the demo.
     public func clip(for key: TrialKey) -> String? {
         guard pieces.contains(key.scene.piece) else { return nil }
-        if key.stage == "baseline" { return key.method }
+        if key.stage == Stage.baselineName { return key.method }
         guard key.K == K, key.weighting == weighting, key.selection == selection, key.mask == mask, key.seed == seed
         else { return nil }
         return "\(key.method)-\(key.stage)"
@@ -89,12 +89,12 @@ public struct DemoClipWriter: Sendable {
     public let sceneID: String
     public let monoEstimates: Bool
 
-    public init?(selection: DemoSelection, runDirectory: String, scene: ScenePlan, metric: String) throws {
+    public init?(selection: DemoSelection, runDirectory: String, scene: ScenePlan, metric: Metric) throws {
         guard selection.includes(scene) else { return nil }
         self.selection = selection
         self.runDirectory = runDirectory
         sceneID = scene.id
-        monoEstimates = metric != "images"
+        monoEstimates = metric != .images
         let folder = "\(runDirectory)/\(demoFolderName)/\(scene.id)"
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw DirClustError("demo folder \(folder) cannot be created (\(error.localizedDescription)); expected a writable output directory")
@@ -109,7 +109,7 @@ public struct DemoClipWriter: Sendable {
     /// The signal of trial `key` (the mixture itself for the `mixture` trial); ignored outside the demo.
     public func write(_ key: TrialKey, _ audio: AudioBuffer) throws {
         guard let clip = selection.clip(for: key) else { return }
-        let keepStereo = key.method == "mixture" || !monoEstimates
+        let keepStereo = key.method == Bound.mixture.rawValue || !monoEstimates
         try write(keepStereo ? audio : AudioBuffer(sampleRate: audio.sampleRate, channels: [Scorer.mid(audio)]), clip: clip)
     }
 

@@ -7,8 +7,8 @@ struct Scorer {
     private let images: ImagesScorer?
 
     /// `sources`: references = the dry mono sources; `images`: references = the stereo source images.
-    init(dry: [[Double]], images sceneImages: [AudioBuffer], metric: String) throws {
-        if metric == "images" {
+    init(dry: [[Double]], images sceneImages: [AudioBuffer], metric: Metric) throws {
+        if metric == .images {
             sources = nil
             images = try ImagesScorer(references: sceneImages.map(\.channels))
         } else {

@@ -108,13 +108,13 @@ public enum Summary {
     public static func markdown(_ records: [TrialRecord], config: ExperimentConfig) -> String {
         let rows = rows(records)
         var md = "# \(config.name): SDR summary\n\n"
-        md += "SDR / SIR / SAR in dB (BSS Eval v3, metric `\(config.metric)`), mean ± sample std over pieces and seeds; "
+        md += "SDR / SIR / SAR in dB (BSS Eval v3, metric `\(config.metric.rawValue)`), mean ± sample std over pieces and seeds; "
         md += "n = number of trials per cell. `mixture` = the unprocessed mixture (lower bound), `ibm` = the ideal binary mask (upper bound).\n"
         md += "Config hash `\(config.hash.prefix(12))`; \(Set(records.map(\.key.scene.piece)).count) pieces, \(records.count) trials.\n\n"
         let layouts = orderedUnique(rows.map(\.layout))
-        let baselines = rows.filter { $0.stage == "baseline" }
+        let baselines = rows.filter { $0.stage == Stage.baselineName }
         for layout in layouts {
-            for stage in orderedUnique(rows.filter { $0.layout == layout && $0.stage != "baseline" }.map(\.stage)) {
+            for stage in orderedUnique(rows.filter { $0.layout == layout && $0.stage != Stage.baselineName }.map(\.stage)) {
                 let stageRows = rows.filter { $0.layout == layout && $0.stage == stage }
                 let variants = Set(stageRows.map { Variant(K: $0.K, weighting: $0.weighting, selection: $0.selection, mask: $0.mask) }).sorted()
                 for v in variants {

@@ -35,15 +35,28 @@ public struct TrialKey: Hashable, Comparable, Sendable {
         self.selection = selection; self.mask = mask; self.seed = seed
     }
 
+    /// The row of a bound (`mixture`, or `ibm` with its binary mask).
+    public init(scene: SceneFields, bound: Bound) {
+        self.init(scene: scene, K: "", method: bound.rawValue, stage: Stage.baselineName, weighting: "", selection: "",
+                  mask: bound == .ibm ? MaskKind.binary.rawValue : "", seed: "")
+    }
+
+    /// The row of a fitted trial: the typed values written as they are saved.
+    public init(scene: SceneFields, K: Int, method: ClusteringMethod, stage: Stage, weighting: BinWeighting,
+                selection: TargetSelection, mask: MaskKind, seed: Int) {
+        self.init(scene: scene, K: String(K), method: method.rawValue, stage: stage.rawValue, weighting: weighting.rawValue,
+                  selection: selection.description, mask: mask.rawValue, seed: String(seed))
+    }
+
     /// From the first `columnNames.count` cells of a CSV row.
     init(columns c: [String]) {
         self.init(scene: SceneFields(sceneID: c[0], piece: c[1], layout: c[2], angleDeg: c[3], condition: c[4], snrDb: c[5]),
                   K: c[6], method: c[7], stage: c[8], weighting: c[9], selection: c[10], mask: c[11], seed: c[12])
     }
 
-    /// Display order of methods: the lower bound, the five clusterers as in the paper, the upper bound.
-    public static let methodOrder = ["mixture", "kmeans", "gmm", "cauchy", "tmm", "ggmm", "ibm"]
-    public static let stageOrder = ["baseline", "clustering", "nmf", "hybrid"]
+    /// Display order of methods (`Bound.methodOrder`) and stages (`Stage.columnOrder`).
+    public static let methodOrder = Bound.methodOrder
+    public static let stageOrder = Stage.columnOrder
 
     public static func < (a: Self, b: Self) -> Bool {
         if a.scene != b.scene { return a.scene < b.scene }

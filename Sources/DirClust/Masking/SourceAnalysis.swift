@@ -42,14 +42,18 @@ public struct SourceSettings: Codable, Sendable, Equatable {
 /// The sources of a mix: the count (with its evidence), the anchored fit and the grouping.
 public struct SourceAnalysis: Sendable {
     public var count: SourceCount
-    public var fit: ClusterFit
+    /// The anchored fit and its posteriors at the fitting points.
+    public var model: DirectionalModel
     public var grouping: SourceGrouping
+
+    public var fit: ClusterFit { model.fit }
 }
 
-/// Counts (or takes `fixedSourceCount` of) the sources in `histogram`, fits the anchored mixture on its
-/// cells and groups the components (see `SourceSettings`).
+/// Counts (or takes `fixedSourceCount` of) the sources in `histogram`, fits the anchored mixture on
+/// `points` (the histogram's cells, or the bins it was made of) and groups the components (see
+/// `SourceSettings`).
 /// - Throws: `DirClustError` for invalid settings, an empty histogram, or fewer occupied cells than K.
-public func analyseSources(_ histogram: DirectionHistogram, settings: SourceSettings = .default,
+public func analyseSources(_ histogram: DirectionHistogram, points: FittingPoints, settings: SourceSettings = .default,
                            fixedSourceCount: Int? = nil, seed: UInt64 = 0, maxIterations: Int = 200,
                            tolerance: Double = 1e-6) throws -> SourceAnalysis {
     try settings.validate()
@@ -64,14 +68,21 @@ public func analyseSources(_ histogram: DirectionHistogram, settings: SourceSett
         count.directionsDeg = (count.directionsDeg + widestGapMiddles(count.directionsDeg, count: n - count.count).map(\.middle)).sorted()
     }
     if count.count == 0 { count.directionsDeg = [45] }
-    let (theta, weights) = histogram.fittingData()
     let k = count.count + settings.spareComponents
-    guard theta.count >= k else {
-        throw DirClustError("the mix has sound in only \(theta.count) distinct direction(s), fewer than the \(k) components needed for \(count.count) source(s); expected a stereo mix with sources at several directions.")
+    guard points.theta.count >= k else {
+        throw DirClustError("the mix has sound in only \(points.theta.count) distinct direction(s), fewer than the \(k) components needed for \(count.count) source(s); expected a stereo mix with sources at several directions.")
     }
     let options = ClusteringOptions(componentCount: k, seed: seed, maxIterations: maxIterations, tolerance: tolerance,
                                     initialization: anchoredInitialization(sourceDirectionsDeg: count.directionsDeg, componentCount: k))
-    let fit = try makeClusterer(settings.method, options: options).fit(theta, weights: weights)
+    let fit = try makeClusterer(settings.method, options: options).fit(points.theta, weights: points.weights)
     let grouping = groupComponents(fit, sourceDirectionsDeg: count.directionsDeg, options: settings.grouping)
-    return SourceAnalysis(count: count, fit: fit, grouping: grouping)
+    return SourceAnalysis(count: count, model: DirectionalModel(fit: fit, points: points), grouping: grouping)
+}
+
+extension DirectionalModel {
+    /// One mask per source and the residual (last) over every bin of `feature` (see `sourceMasks`).
+    public func sourceMasks(for feature: DirectionFeature, grouping: SourceGrouping, kind: MaskKind) -> [[Double]] {
+        DirClust.sourceMasks(posteriors: binPosteriors(feature), componentCount: componentCount, grouping: grouping,
+                             feature: feature, kind: kind)
+    }
 }

@@ -51,6 +51,11 @@ public struct SourceGrouping: Codable, Sendable, Equatable {
     /// Counted directions no component could represent.
     public var unmatchedDirectionsDeg: [Double]
 
+    /// The source whose direction is nearest φ (degrees), nil without sources.
+    public func sourceNearest(directionDeg phi: Double) -> Int? {
+        sources.indices.min { (abs(sources[$0].directionDeg - phi), $0) < (abs(sources[$1].directionDeg - phi), $1) }
+    }
+
     /// group[k] = the source index of component k, or nil for the residual.
     public func sourceOfComponent(componentCount: Int) -> [Int?] {
         var owner = [Int?](repeating: nil, count: componentCount)

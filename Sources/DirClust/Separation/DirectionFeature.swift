@@ -46,23 +46,26 @@ public struct DirectionFeature: Sendable, Equatable {
 /// Pass `-.infinity` to keep every non-zero bin.
 public func directionFeature(left: Spectrogram, right: Spectrogram, weighting: BinWeighting,
                              silenceThresholdDB: Double = -80) -> DirectionFeature {
+    directionFeature(left: left, right: right, weighting: weighting,
+                     floorPower: loudestBinPower(left, right) * pow(10, silenceThresholdDB / 10))
+}
+
+/// θ_n and w_n per bin with an absolute silence floor: a bin is active iff p_n is finite, > 0 and
+/// ≥ `floorPower` (`separate` takes the floor from the loudest bin of the whole file, block by block).
+public func directionFeature(left: Spectrogram, right: Spectrogram, weighting: BinWeighting,
+                             floorPower floor: Double) -> DirectionFeature {
     precondition(left.frequencyCount == right.frequencyCount && left.frameCount == right.frameCount,
                  "directionFeature: left and right spectrograms differ in shape")
     let count = left.binCount
     var theta = [Double](repeating: 0, count: count)
     var power = [Double](repeating: 0, count: count)
-    var maxPower = 0.0
     for n in 0..<count {
         let pl = left.real[n] * left.real[n] + left.imag[n] * left.imag[n]
         let pr = right.real[n] * right.real[n] + right.imag[n] * right.imag[n]
         let p = pl + pr
         power[n] = p
-        if p.isFinite {
-            theta[n] = atan2(pr.squareRoot(), pl.squareRoot())
-            if p > maxPower { maxPower = p }
-        }
+        if p.isFinite { theta[n] = atan2(pr.squareRoot(), pl.squareRoot()) }
     }
-    let floor = maxPower * pow(10, silenceThresholdDB / 10)
     var weight = [Double](repeating: 0, count: count)
     var active = [Int]()
     active.reserveCapacity(count)
@@ -74,6 +77,18 @@ public func directionFeature(left: Spectrogram, right: Spectrogram, weighting: B
     }
     return DirectionFeature(frequencyCount: left.frequencyCount, frameCount: left.frameCount,
                             theta: theta, weight: weight, activeBins: active)
+}
+
+/// max_n p_n = |X_L(n)|² + |X_R(n)|² over the bins where it is finite (0 when there are none).
+public func loudestBinPower(_ left: Spectrogram, _ right: Spectrogram) -> Double {
+    var loudest = 0.0
+    for n in 0..<left.binCount {
+        let pl = left.real[n] * left.real[n] + left.imag[n] * left.imag[n]
+        let pr = right.real[n] * right.real[n] + right.imag[n] * right.imag[n]
+        let p = pl + pr  // summed as in `directionFeature`, so the floor is the same bit for bit
+        if p.isFinite, p > loudest { loudest = p }
+    }
+    return loudest
 }
 
 /// The direction feature of a stereo STFT given as [left, right]; throws if there are not two channels.

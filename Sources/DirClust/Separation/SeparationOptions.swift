@@ -18,6 +18,8 @@ public struct SeparationOptions: Codable, Sendable, Equatable {
     public var targetDirectionDeg: Double?
     /// Seed of the clusterer's k-means++ start (the only randomness).
     public var seed: UInt64
+    /// EM iteration cap and tolerance.
+    public var em: EMSettings
     /// STFT frame length, hop and window.
     public var stft: STFTConfig
     /// Bins quieter than this, relative to the loudest bin of the whole file, have no direction (dB ≤ 0).
@@ -33,7 +35,7 @@ public struct SeparationOptions: Codable, Sendable, Equatable {
     public static let maximumComponentCount = 100
 
     public init(method: ClusteringMethod = .tmm, componentCount: Int = 6, weighting: BinWeighting = .power,
-                mask: MaskKind = .binary, targetDirectionDeg: Double? = nil, seed: UInt64 = 0,
+                mask: MaskKind = .binary, targetDirectionDeg: Double? = nil, seed: UInt64 = 0, em: EMSettings = EMSettings(),
                 stft: STFTConfig = .default, silenceThresholdDB: Double = -80) {
         self.method = method
         self.componentCount = componentCount
@@ -41,11 +43,17 @@ public struct SeparationOptions: Codable, Sendable, Equatable {
         self.mask = mask
         self.targetDirectionDeg = targetDirectionDeg
         self.seed = seed
+        self.em = em
         self.stft = stft
         self.silenceThresholdDB = silenceThresholdDB
     }
 
     public static let `default` = SeparationOptions()
+
+    /// The fit these options ask of the separation core.
+    public var fitSettings: FitSettings {
+        FitSettings(method: method, componentCount: componentCount, seed: seed, em: em)
+    }
 
     /// Throws a `DirClustError` naming the first invalid field.
     public func validate() throws {

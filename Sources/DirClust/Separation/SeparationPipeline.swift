@@ -31,10 +31,12 @@ public struct DirectionAnalysis: Sendable {
     public let signalLength: Int
     /// The weighted distribution of θ over the active bins (what the clusterer was fitted on).
     public let histogram: DirectionHistogram
-    /// The fitted clusters, means ascending: cluster k of the outputs is component k here.
-    public let fit: ClusterFit
-    /// The output nearest `options.targetDirectionDeg` (0-based: a cluster, or a source when `sources` is
-    /// set), if a target direction was given.
+    /// The fitted model (`DirectionalModel`): cluster k of the outputs is component k here.
+    public let model: DirectionalModel
+    /// The fitted clusters, means ascending.
+    public var fit: ClusterFit { model.fit }
+    /// The output nearest `options.targetDirectionDeg` (0-based: a cluster that owns bins, or a source when
+    /// `sources` is set), if a target direction was given.
     public let targetCluster: Int?
     /// max_n |X_L(n)|² + |X_R(n)|² over the whole file: the level the silence threshold is relative to.
     public let loudestBinPower: Double
@@ -97,35 +99,32 @@ public func analyseDirections(_ audio: AudioBuffer, name: String = "the mix", op
         progress?(.directions, Double(i + 1) / Double(cores.count))
     }
 
+    let points = FittingPoints(histogram: histogram)
     if options.sources != nil {
         progress?(.fitting, 0)
         var settings = options.sourceSettings
         settings.method = options.method
         let fixed: Int? = if case .fixed(let n)? = options.sources { n } else { nil }
-        let sources = try analyseSources(histogram, settings: settings, fixedSourceCount: fixed, seed: options.seed)
+        let sources = try analyseSources(histogram, points: points, settings: settings, fixedSourceCount: fixed, seed: options.seed)
         progress?(.fitting, 1)
-        let target = options.targetDirectionDeg.flatMap { target in
-            sources.grouping.sources.indices.min { abs(sources.grouping.sources[$0].directionDeg - target) < abs(sources.grouping.sources[$1].directionDeg - target) }
-        }
+        let target = options.targetDirectionDeg.flatMap { sources.grouping.sourceNearest(directionDeg: $0) }
         return DirectionAnalysis(options: options, sampleRate: audio.sampleRate, signalLength: audio.frameCount,
-                                 histogram: histogram, fit: sources.fit, targetCluster: target, loudestBinPower: loudest,
+                                 histogram: histogram, model: sources.model, targetCluster: target, loudestBinPower: loudest,
                                  sources: sources)
     }
-    let (theta, weights) = histogram.fittingData()
     let k = options.componentCount
-    guard theta.count >= k else {
-        let directions = theta.map { String(Int(($0 * 180 / Double.pi).rounded())) + "°" }.joined(separator: ", ")
-        throw DirClustError("\(name) has sound in only \(theta.count) distinct direction(s) (\(directions)), fewer than K = \(k) clusters; expected a stereo mix with sources at several directions, or a smaller -K (identical left and right channels all lie at 45°).")
+    guard points.theta.count >= k else {
+        let directions = points.theta.map { String(Int(($0 * 180 / Double.pi).rounded())) + "°" }.joined(separator: ", ")
+        throw DirClustError("\(name) has sound in only \(points.theta.count) distinct direction(s) (\(directions)), fewer than K = \(k) clusters; expected a stereo mix with sources at several directions, or a smaller -K (identical left and right channels all lie at 45°).")
     }
     progress?(.fitting, 0)
-    let clusterer = makeClusterer(options.method, options: ClusteringOptions(componentCount: k, seed: options.seed))
-    let fit = try clusterer.fit(theta, weights: weights)
+    let model = try DirectionalModel(fitting: points, options.fitSettings)
     progress?(.fitting, 1)
     let target = options.targetDirectionDeg.flatMap {
-        selectClusters(means: fit.means, targetDirectionDeg: $0, selection: .nearest).first
+        model.targetClusters(directionDeg: $0, selection: .nearest, mask: options.mask).first
     }
     return DirectionAnalysis(options: options, sampleRate: audio.sampleRate, signalLength: audio.frameCount,
-                             histogram: histogram, fit: fit, targetCluster: target, loudestBinPower: loudest)
+                             histogram: histogram, model: model, targetCluster: target, loudestBinPower: loudest)
 }
 
 /// The stereo signal of every cluster: Ŷ_k,c = M_k ∘ X_c (M_k from the fitted posteriors, binary = MAP or
@@ -149,10 +148,9 @@ public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalys
         let left = blocks.forward(audio.channels[0], frames: frames)
         let right = blocks.forward(audio.channels[1], frames: frames)
         let feature = blockFeature(left, right, options: options, loudest: analysis.loudestBinPower)
-        let posteriors = analysis.fit.posteriors(feature.activeTheta())
         let masks = analysis.sources.map {
-            sourceMasks(posteriors: posteriors, componentCount: k, grouping: $0.grouping, feature: feature, kind: options.mask)
-        } ?? clusterMasks(posteriors: posteriors, componentCount: k, feature: feature, kind: options.mask)
+            analysis.model.sourceMasks(for: feature, grouping: $0.grouping, kind: options.mask)
+        } ?? analysis.model.masks(for: feature, kind: options.mask)
         let length = blocks.inverseLength(core: core)
         for cluster in 0..<outputs {
             let y = applyMask(masks[cluster], to: [left, right], stft: stft, length: length, sampleRate: audio.sampleRate)
@@ -178,25 +176,10 @@ public func separateStereo(_ audio: AudioBuffer, name: String = "the mix", optio
     return (analysis, channels.map { AudioBuffer(sampleRate: audio.sampleRate, channels: $0) })
 }
 
-/// max_n |X_L(n)|² + |X_R(n)|².
-func loudestBinPower(_ left: Spectrogram, _ right: Spectrogram) -> Double {
-    var loudest = 0.0
-    for n in 0..<left.binCount {
-        let p = left.real[n] * left.real[n] + left.imag[n] * left.imag[n]
-            + right.real[n] * right.real[n] + right.imag[n] * right.imag[n]
-        if p > loudest { loudest = p }
-    }
-    return loudest
-}
-
-/// The direction feature of one block with the silence threshold taken relative to the loudest bin of the
-/// whole file (p_max) rather than of the block (p_block): `directionFeature` drops bins below
-/// p_block · 10^(τ_block/10), so τ_block = τ + 10 log10(p_max / p_block) gives the floor p_max · 10^(τ/10).
+/// The direction feature of one block with the silence floor taken from the loudest bin of the whole
+/// file: p_max · 10^(τ/10), the floor `directionFeature` gives the whole file at once.
 func blockFeature(_ left: Spectrogram, _ right: Spectrogram, options: SeparationOptions,
                   loudest: Double) -> DirectionFeature {
-    let blockLoudest = loudestBinPower(left, right)
-    let threshold = blockLoudest > 0 && options.silenceThresholdDB.isFinite
-        ? options.silenceThresholdDB + 10 * log10(loudest / blockLoudest)
-        : options.silenceThresholdDB
-    return directionFeature(left: left, right: right, weighting: options.weighting, silenceThresholdDB: threshold)
+    directionFeature(left: left, right: right, weighting: options.weighting,
+                     floorPower: loudest * pow(10, options.silenceThresholdDB / 10))
 }
