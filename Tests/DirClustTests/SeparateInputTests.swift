@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func identicalChannelsCannotFillMoreThanOneCluster() async throws {
-        let message = try await failure(["@dualmono.wav"]) {
+        let message = try await failure(["@dualmono.wav", "-K", "6"]) {
             let x = AudioTestSupport.noise(16_000, seed: 2)
             try Self.write(AudioBuffer(sampleRate: 16_000, channels: [x, x]), $0 + "/dualmono.wav")
         }
@@ -119,7 +119,12 @@ import Testing
         let command = try #require(try DirClustCommand.parseAsRoot(["separate", "/some/where/my song.wav"]) as? Separate)
         #expect(command.outputFolder == "my song-separated")
         let options = try command.separationOptions()
-        #expect(options == SeparationOptions.default)
+        // Without -K the sources are counted, with the counted-mode defaults (Cauchy, soft masks).
+        var expected = SeparationOptions.default
+        expected.sources = .counted
+        expected.method = SourceSettings.default.method
+        expected.mask = .soft
+        #expect(options == expected)
         let custom = try #require(try DirClustCommand.parseAsRoot(
             ["separate", "x.wav", "--method", "ggmm", "-K", "4", "--weighting", "none", "--mask", "soft",
              "--target-direction", "30", "--seed", "7", "--frame-length", "1024", "--hop", "256"]) as? Separate)

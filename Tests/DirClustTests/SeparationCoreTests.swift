@@ -21,7 +21,7 @@ import Testing
             let stft = try STFT(options.stft)
             let runner = try MixtureSeparator(stft: stft, mixture: stft.forward(mix), length: mix.frameCount,
                                               sampleRate: mix.sampleRate, silenceThresholdDB: options.silenceThresholdDB)
-            let (feature, points) = runner.directions(options.weighting)
+            let (feature, points, _) = runner.directions(options.weighting)
             let model = try DirectionalModel(fitting: points, FitSettings(method: method, componentCount: 4, seed: 3, em: em))
             #expect(model.fit == separate.analysis.fit)
             #expect(model.fit.iterations <= 37)

@@ -118,10 +118,22 @@ public struct DirectionalModel: Sendable {
         posteriors = fit.posteriors(points.theta)
     }
 
+    /// A model from a fit made elsewhere (e.g. the anchored fit of `analyseSources`) on `points`.
+    public init(fit: ClusterFit, points: FittingPoints) {
+        self.fit = fit
+        self.points = points
+        posteriors = fit.posteriors(points.theta)
+    }
+
     public var componentCount: Int { fit.means.count }
 
     /// The K masks over every bin of `feature` (see `clusterMasks`): bin n gets the posteriors of its point.
     public func masks(for feature: DirectionFeature, kind: MaskKind) -> [[Double]] {
+        clusterMasks(posteriors: binPosteriors(feature), componentCount: componentCount, feature: feature, kind: kind)
+    }
+
+    /// r_nk for every active bin of `feature` (row-major N_active × K): the row of its fitting point.
+    func binPosteriors(_ feature: DirectionFeature) -> [Double] {
         let k = componentCount
         let rows = points.rows(of: feature)
         var perBin = [Double](repeating: 0, count: rows.count * k)
@@ -130,7 +142,7 @@ public struct DirectionalModel: Sendable {
                 for (i, row) in rows.enumerated() { for j in 0..<k { dst[i * k + j] = src[row * k + j] } }
             }
         }
-        return clusterMasks(posteriors: perBin, componentCount: k, feature: feature, kind: kind)
+        return perBin
     }
 
     /// The clusters whose mask is non-zero on some bin. Every fitting point carries at least one active bin,
@@ -187,14 +199,14 @@ public struct MixtureSeparator: Sendable {
         self.fitOnHistogram = fitOnHistogram
     }
 
-    /// The direction feature of X under `weighting`, and the points a fit is made on.
-    public func directions(_ weighting: BinWeighting) -> (feature: DirectionFeature, points: FittingPoints) {
+    /// The direction feature of X under `weighting`, the points a fit is made on, and the θ histogram
+    /// (what source counting reads).
+    public func directions(_ weighting: BinWeighting) -> (feature: DirectionFeature, points: FittingPoints, histogram: DirectionHistogram) {
         let feature = directionFeature(left: mixture[0], right: mixture[1], weighting: weighting,
                                        silenceThresholdDB: silenceThresholdDB)
-        guard fitOnHistogram else { return (feature, FittingPoints(bins: feature)) }
         var histogram = DirectionHistogram()
         histogram.add(feature)
-        return (feature, FittingPoints(histogram: histogram))
+        return (feature, fitOnHistogram ? FittingPoints(histogram: histogram) : FittingPoints(bins: feature), histogram)
     }
 
     /// Ŷ_c = M ∘ X_c, inverted to the mixture's length.

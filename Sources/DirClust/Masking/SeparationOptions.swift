@@ -24,6 +24,12 @@ public struct SeparationOptions: Codable, Sendable, Equatable {
     public var stft: STFTConfig
     /// Bins quieter than this, relative to the loudest bin of the whole file, have no direction (dB ≤ 0).
     public var silenceThresholdDB: Double
+    /// nil: one output per cluster (K = `componentCount`). Otherwise one output per *source*: counted from
+    /// the θ histogram (`.counted`) or a given number (`.fixed`), fitted and grouped by `sourceSettings`
+    /// (its `method` is replaced by `method`), plus the diffuse residual.
+    public var sources: SourceCountMode?
+    /// Counting, spare components and grouping when `sources` is set.
+    public var sourceSettings: SourceSettings = .default
 
     /// The largest K accepted (one output file per cluster).
     public static let maximumComponentCount = 100
@@ -66,5 +72,17 @@ public struct SeparationOptions: Codable, Sendable, Equatable {
             throw DirClustError("restarts is \(em.restarts); expected an integer in 1 … \(Restarts.maximumCount): the fit keeps the best of that many k-means++ starts (1 = a single start).")
         }
         try stft.validate()
+        if case .fixed(let n)? = sources, !(1...64).contains(n) {
+            throw DirClustError("number of sources is \(n); expected an integer in 1 … 64.")
+        }
+        try sourceSettings.validate()
     }
+}
+
+/// How `separate` decides the number of sources (see `SeparationOptions.sources`).
+public enum SourceCountMode: Codable, Sendable, Equatable {
+    /// Counted from the peaks of the θ histogram (`countSources`).
+    case counted
+    /// Given by the user.
+    case fixed(Int)
 }

@@ -35,10 +35,16 @@ public struct DirectionAnalysis: Sendable {
     public let model: DirectionalModel
     /// The fitted clusters, means ascending.
     public var fit: ClusterFit { model.fit }
-    /// The cluster that owns bins nearest `options.targetDirectionDeg` (0-based), if a target direction was given.
+    /// The output nearest `options.targetDirectionDeg` (0-based: a cluster that owns bins, or a source when
+    /// `sources` is set), if a target direction was given.
     public let targetCluster: Int?
     /// max_n |X_L(n)|² + |X_R(n)|² over the whole file: the level the silence threshold is relative to.
     public let loudestBinPower: Double
+    /// With `options.sources` set: the count, the anchored fit (= `fit`) and the grouping.
+    public var sources: SourceAnalysis? = nil
+
+    /// Outputs per analysis: one per cluster, or one per source plus the residual (last).
+    public var outputCount: Int { sources.map { $0.grouping.sources.count + 1 } ?? fit.means.count }
 }
 
 /// Throws a `DirClustError` naming `name` unless `audio` is a usable stereo mix: exactly two channels,
@@ -94,6 +100,18 @@ public func analyseDirections(_ audio: AudioBuffer, name: String = "the mix", op
     }
 
     let points = FittingPoints(histogram: histogram)
+    if options.sources != nil {
+        progress?(.fitting, 0)
+        var settings = options.sourceSettings
+        settings.method = options.method
+        let fixed: Int? = if case .fixed(let n)? = options.sources { n } else { nil }
+        let sources = try analyseSources(histogram, points: points, settings: settings, fixedSourceCount: fixed, seed: options.seed)
+        progress?(.fitting, 1)
+        let target = options.targetDirectionDeg.flatMap { sources.grouping.sourceNearest(directionDeg: $0) }
+        return DirectionAnalysis(options: options, sampleRate: audio.sampleRate, signalLength: audio.frameCount,
+                                 histogram: histogram, model: sources.model, targetCluster: target, loudestBinPower: loudest,
+                                 sources: sources)
+    }
     let k = options.componentCount
     guard points.theta.count >= k else {
         let directions = points.theta.map { String(Int(($0 * 180 / Double.pi).rounded())) + "°" }.joined(separator: ", ")
@@ -112,6 +130,8 @@ public func analyseDirections(_ audio: AudioBuffer, name: String = "the mix", op
 /// The stereo signal of every cluster: Ŷ_k,c = M_k ∘ X_c (M_k from the fitted posteriors, binary = MAP or
 /// soft, see `clusterMasks`), inverted by the least-squares iSTFT — delivered a block at a time, in order:
 /// `output(k, samples)` receives the next consecutive samples of cluster k (0-based, ascending direction).
+/// With `analysis.sources` the outputs are the sources instead (`sourceMasks`: posterior-summed or MAP
+/// group), ascending direction, then the residual.
 /// Concatenating them gives exactly the whole-file result (see `FrameBlocks`).
 public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalysis, blockFrames: Int = separationBlockFrames,
                                  progress: SeparationProgressHandler? = nil,
@@ -122,15 +142,17 @@ public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalys
     let stft = try STFT(options.stft)
     let blocks = FrameBlocks(stft: stft, signalLength: audio.frameCount, blockFrames: blockFrames)
     let cores = blocks.blocks
-    let k = analysis.fit.means.count
+    let k = analysis.fit.means.count, outputs = analysis.outputCount
     for (i, core) in cores.enumerated() {
         let frames = blocks.extended(core)
         let left = blocks.forward(audio.channels[0], frames: frames)
         let right = blocks.forward(audio.channels[1], frames: frames)
         let feature = blockFeature(left, right, options: options, loudest: analysis.loudestBinPower)
-        let masks = analysis.model.masks(for: feature, kind: options.mask)
+        let masks = analysis.sources.map {
+            analysis.model.sourceMasks(for: feature, grouping: $0.grouping, kind: options.mask)
+        } ?? analysis.model.masks(for: feature, kind: options.mask)
         let length = blocks.inverseLength(core: core)
-        for cluster in 0..<k {
+        for cluster in 0..<outputs {
             let y = applyMask(masks[cluster], to: [left, right], stft: stft, length: length, sampleRate: audio.sampleRate)
             try output(cluster, blocks.coreSamples(of: y, core: core))
         }
@@ -144,7 +166,7 @@ public func separateStereo(_ audio: AudioBuffer, name: String = "the mix", optio
                            blockFrames: Int = separationBlockFrames,
                            progress: SeparationProgressHandler? = nil) throws -> (analysis: DirectionAnalysis, clusters: [AudioBuffer]) {
     let analysis = try analyseDirections(audio, name: name, options: options, blockFrames: blockFrames, progress: progress)
-    var channels = [[[Double]]](repeating: [[], []], count: analysis.fit.means.count)
+    var channels = [[[Double]]](repeating: [[], []], count: analysis.outputCount)
     for k in channels.indices {
         for c in 0..<2 { channels[k][c].reserveCapacity(audio.frameCount) }
     }

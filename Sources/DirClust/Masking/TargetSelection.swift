@@ -10,12 +10,16 @@ public enum TargetSelection: Codable, Sendable, Hashable, CustomStringConvertibl
     case nearest
     case merge(deltaDeg: Double)
     case oracle
+    /// The counted source nearest φ*: its grouped components' mask (`analyseSources`; the runner fits the
+    /// anchored model itself, so K does not matter). `selectClusters` treats it as `nearest`.
+    case grouped
 
     /// Parses `nearest`, `oracle` or `merge:<δ degrees ≥ 0>`; throws a `DirClustError` naming the text otherwise.
     public init(parsing text: String) throws {
         switch text {
         case "nearest": self = .nearest
         case "oracle": self = .oracle
+        case "grouped": self = .grouped
         default:
             if text.hasPrefix("merge:"), let delta = Double(text.dropFirst("merge:".count)),
                delta.isFinite, delta >= 0 {
@@ -30,6 +34,7 @@ public enum TargetSelection: Codable, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .nearest: "nearest"
         case .oracle: "oracle"
+        case .grouped: "grouped"
         case .merge(let delta): "merge:\(delta == delta.rounded() && abs(delta) < 1e15 ? String(Int(delta)) : String(delta))"
         }
     }
@@ -59,7 +64,7 @@ public func selectClusters(means: [Double], targetDirectionDeg: Double, selectio
         .sorted { (distance[$0], $0) < (distance[$1], $1) }
     guard let nearest = byDistance.first else { return [] }
     switch selection {
-    case .nearest:
+    case .nearest, .grouped:
         return [nearest]
     case .merge(let delta):
         let within = distance.indices.filter { distance[$0] <= delta }

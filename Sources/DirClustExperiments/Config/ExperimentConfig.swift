@@ -10,7 +10,8 @@ import Foundation
 public struct ExperimentConfig: Codable, Sendable, Equatable {
     /// A label for reports.
     public var name = "experiment"
-    /// MIDI files: a bare name `bwv269` means `<midiDirectory>/bwv269.mid`; a value ending in `.mid` is a path.
+    /// MIDI files: a bare name `bwv269` means `<midiDirectory>/bwv269.mid`; a value ending in `.mid` is a path;
+    /// a value ending in `/` is a folder of stems (`StemFolder`), one per entry of `instruments`.
     public var pieces: [String] = []
     public var midiDirectory = "experiments/midi"
     /// The GM SoundFont every part is rendered with.
@@ -46,6 +47,9 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public var mask: [MaskKind] = [.binary]
     public var stft = STFTSettings()
     public var em = EMSettings()
+    /// Source counting for the `grouped` selection (`SourceCountingOptions`: smoothingDeg,
+    /// relativeProminence, gridDeg, maximumSources, logScale). Left out of the canonical form (and hash) while it is the default.
+    public var counting = SourceCountingOptions.default
     /// One trial per seed; the seed drives the k-means++ initialisation shared by all methods.
     public var seeds = [1]
     /// Base seed of the diffuse noise; each scene derives its own stream from it and its scene id.
@@ -129,7 +133,7 @@ extension ExperimentConfig {
     static let topKeys = ["name", "pieces", "midiDirectory", "soundFont", "sampleRate", "excerpt", "instruments",
                           "target", "layouts", "angles", "panLaw", "conditions", "K", "methods", "stages",
                           "weighting", "silenceThresholdDB", "fitOnHistogram", "selection", "mask", "stft", "em",
-                          "seeds", "noiseSeed", "metric", "bounds", "hybrid", "output", "report"]
+                          "seeds", "noiseSeed", "metric", "bounds", "hybrid", "output", "report", "counting"]
 
     public init(from decoder: Decoder) throws {
         try self.init(json: try JSONValue(from: decoder), source: "config")
@@ -191,6 +195,17 @@ extension ExperimentConfig {
             em.maxIterations = try er.int("maxIterations", default: d.em.maxIterations, in: 1...100_000)
             em.tolerance = try er.double("tolerance", default: d.em.tolerance, in: 0...1)
             em.restarts = try er.int("restarts", default: d.em.restarts, in: 1...Restarts.maximumCount)
+        }
+        if let c = r.raw("counting") {
+            let cr = try ConfigReader(c, source: source, path: "counting",
+                                      allowed: ["smoothingDeg", "relativeProminence", "gridDeg", "maximumSources", "logScale"])
+            counting.smoothingDeg = try cr.double("smoothingDeg", default: d.counting.smoothingDeg, in: 0.01...10)
+            counting.logScale = try cr.bool("logScale", default: d.counting.logScale)
+            counting.relativeProminence = try cr.double("relativeProminence", default: d.counting.relativeProminence,
+                                                        in: 1e-6...(counting.logScale ? 49.9 : 0.999))
+            counting.gridDeg = try cr.double("gridDeg", default: d.counting.gridDeg, in: 0.005...1)
+            counting.maximumSources = try cr.int("maximumSources", default: d.counting.maximumSources, in: 1...64)
+            do { try counting.validate() } catch let e as DirClustError { throw DirClustError("\(source): counting: \(e.message)") }
         }
         seeds = try r.ints("seeds", default: d.seeds, in: 0...Int(Int32.max))
         noiseSeed = try r.int("noiseSeed", default: d.noiseSeed, in: 0...Int(Int32.max))
@@ -282,14 +297,18 @@ extension ExperimentConfig {
 extension ExperimentConfig {
     /// The MIDI file of a piece, resolved against `midiDirectory` (relative paths from the working directory).
     public func midiPath(of piece: String) -> String {
-        piece.hasSuffix(".mid") ? piece : "\(midiDirectory)/\(piece).mid"
+        piece.hasSuffix(".mid") || isStemFolder(piece) ? piece : "\(midiDirectory)/\(piece).mid"
     }
 
     /// Canonical JSON (sorted keys, `output` and `report` excluded): what the config hash is taken over and what is
     /// saved as `config.json` next to the results.
     public func canonicalJSON() -> Data {
         var tree = (try? tree()) ?? .null
-        if case .object(var o) = tree { o["output"] = nil; o["report"] = nil; tree = .object(o) }
+        if case .object(var o) = tree {
+            o["output"] = nil; o["report"] = nil
+            if counting == .default { o["counting"] = nil }
+            tree = .object(o)
+        }
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         var data = (try? enc.encode(tree)) ?? Data()

@@ -177,6 +177,7 @@ extension DirectionPlot {
     public init(analysis: DirectionAnalysis, title: String) {
         self.init(fit: analysis.fit, histogram: analysis.histogram.density(binCount: 180),
                   weighting: analysis.options.weighting, targetDegrees: analysis.options.targetDirectionDeg, title: title)
+        markers += Self.sourceMarkers(analysis)
     }
 
     /// The plot of a fit over a θ histogram (`DirectionHistogram.density`, per degree, weighted as the fit
@@ -216,6 +217,14 @@ extension DirectionPlot {
         self.init(title: title, histogram: histogram, histogramLabel: label, curveDegrees: grid,
                   components: components, mixture: mixture, targetDegrees: targetDegrees, highlighted: targetClusters,
                   plotWidth: plotWidth)
+    }
+
+    /// One vertical line per grouped source: "source s: φ° (clusters k, …)".
+    static func sourceMarkers(_ analysis: DirectionAnalysis) -> [(label: String, degrees: Double)] {
+        guard let sources = analysis.sources else { return [] }
+        return sources.grouping.sources.enumerated().map { s, g in
+            ("source \(s + 1): \(f1(g.directionDeg))° (clusters \(g.components.map { String($0 + 1) }.joined(separator: ", ")))", g.directionDeg)
+        }
     }
 }
 

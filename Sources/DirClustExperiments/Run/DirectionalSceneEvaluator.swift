@@ -44,6 +44,13 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
             }
         }
         for piece in Set(scenes.map(\.midiPath)).sorted() {
+            if isStemFolder(piece) {
+                let stems = try StemFolder(String(piece.dropLast()))
+                guard stems.files.count == config.instruments.count else {
+                    throw DirClustError("\(piece) holds \(stems.files.count) stems; the config's instruments list \(config.instruments.count), expected one entry per stem (the programs are not used for stems)")
+                }
+                continue
+            }
             let parts = try voiceParts(piece)
             guard parts.count >= config.instruments.count else {
                 throw DirClustError("\(piece) has \(parts.count) parts with notes; the config's instruments list \(config.instruments.count), expected at most \(parts.count)")
@@ -141,16 +148,38 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
 
         // Clusterers: one feature per weighting, one fit per (K, method, seed), then every mask × selection × stage.
         for w in plan.work.weightings {
-            let (feature, points) = t.measure("feature") { separator.directions(w.weighting) }
+            let (feature, points, histogram) = t.measure("feature") { separator.directions(w.weighting) }
             for f in w.fits {
                 let t0 = ContinuousClock.now
                 let model = try DirectionalModel(fitting: points, f.settings(em: config.em))
                 let fitSeconds = (ContinuousClock.now - t0).seconds
                 t.add("fit", fitSeconds)
                 let fit = model.fit
+                // `grouped`: counted sources, the anchored fit of this method, the target's source (shared by every K).
+                let grouped: SourceAnalysis? = try f.masks.contains { $0.selections.contains { $0.selection == .grouped } }
+                    ? t.measure("fit") {
+                        var settings = SourceSettings.default
+                        settings.method = f.method
+                        settings.counting = config.counting
+                        return try analyseSources(histogram, points: points, settings: settings, seed: UInt64(f.seed),
+                                                  maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
+                    } : nil
                 for m in f.masks {
                     let masks = t.measure("mask") { model.masks(for: feature, kind: m.mask) }
                     for sel in m.selections {
+                        if sel.selection == .grouped, let g = grouped {
+                            guard let s = g.grouping.sourceNearest(directionDeg: targetDeg) else {
+                                throw DirClustError("scene \(plan.id): \(f.method.rawValue) grouped no source")
+                            }
+                            let targetMask = t.measure("mask") { g.model.sourceMasks(for: feature, grouping: g.grouping, kind: m.mask)[s] }
+                            let estimate = t.measure("mask") { separator.estimate(targetMask) }
+                            let scores = try score(estimate)
+                            for trial in sel.stages where trial.stage == .clustering {
+                                record(trial.key, scores, fit: g.fit, targetDeg: g.grouping.sources[s].directionDeg, seconds: fitSeconds)
+                                try estimates?.estimate(estimate, for: trial.key)
+                            }
+                            continue
+                        }
                         var chosen = model.targetClusters(directionDeg: targetDeg, selection: sel.selection, mask: m.mask)
                         var estimate: AudioBuffer
                         var scores: Scorer.Scores
@@ -218,9 +247,12 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
 
     /// The scene of a plan: the dry parts RMS-normalised, panned by the layout at θ, plus diffuse noise.
     public func buildScene(_ plan: ScenePlan, dry: [[Double]]) throws -> Scene {
-        let names = sourceNames
+        let stems = isStemFolder(plan.midiPath) ? try StemFolder(String(plan.midiPath.dropLast())) : nil
+        let names = stems?.names ?? sourceNames
+        let excerpt = "\(config.sampleRate) Hz, [\(formatNumber(config.excerpt.offset)) s, +\(formatNumber(config.excerpt.seconds)) s)"
         let sources = names.enumerated().map { i, n in
-            SceneSource(name: n, origin: "\(plan.midiPath) part \(i + 1), GM \(config.instruments[i]), \(config.soundFont), \(config.sampleRate) Hz, [\(formatNumber(config.excerpt.offset)) s, +\(formatNumber(config.excerpt.seconds)) s)")
+            SceneSource(name: n, origin: stems.map { "\($0.files[i]), \(excerpt)" }
+                ?? "\(plan.midiPath) part \(i + 1), GM \(config.instruments[i]), \(config.soundFont), \(excerpt)")
         }
         let spec = try SceneSpec(sources: sources, layout: plan.sceneLayout, panLaw: config.panLaw,
                                  targetIndex: config.target, snrDB: plan.snrDb,
@@ -236,6 +268,10 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
 
     /// The dry mono parts of a piece at the config's excerpt, rendered once per run.
     func dryParts(_ midiPath: String) async throws -> [[Double]] {
+        if isStemFolder(midiPath) {
+            return try StemFolder(String(midiPath.dropLast())).read(sampleRate: config.sampleRate, offset: config.excerpt.offset,
+                                                                     seconds: config.excerpt.seconds)
+        }
         let parts = try voiceParts(midiPath)
         var out: [[Double]] = []
         for (i, program) in config.instruments.enumerated() {
@@ -289,3 +325,6 @@ actor BasesCache {
         return try await t.value
     }
 }
+
+/// A piece that names a folder of stems (ends in "/"), not a MIDI file.
+func isStemFolder(_ piece: String) -> Bool { piece.hasSuffix("/") }

@@ -8,7 +8,8 @@ public struct SeparationSummary: Codable, Sendable, Equatable {
     public struct Cluster: Codable, Sendable, Equatable {
         /// k, 1-based, by ascending direction.
         public var index: Int
-        public var file: String
+        /// Its output file (nil when the outputs are sources: see `sources.json`).
+        public var file: String?
         /// μ_k in degrees.
         public var meanDeg: Double
         /// The component's scale in degrees (see `scaleKind`).
@@ -73,7 +74,7 @@ public struct SeparationSummary: Codable, Sendable, Equatable {
         iterations = fit.iterations
         converged = fit.converged
         clusters = fit.means.indices.map { k in
-            Cluster(index: k + 1, file: clusterFileName(index: k, meanRadians: fit.means[k]),
+            Cluster(index: k + 1, file: analysis.sources == nil ? clusterFileName(index: k, meanRadians: fit.means[k]) : nil,
                     meanDeg: fit.means[k] * toDeg, scaleDeg: fit.scales[k] * toDeg,
                     shape: fit.shapes?[k], weight: fit.mixtureWeights[k])
         }
@@ -103,6 +104,72 @@ public func clusterFileName(index: Int, meanRadians: Double) -> String {
 
 public let targetFileName = "target.wav"
 public let clustersJSONFileName = "clusters.json"
+public let sourcesJSONFileName = "sources.json"
+public let residualFileName = "residual.wav"
+
+/// `source-<s>-at-<φ in degrees, one decimal>deg.wav`, s 1-based (`index` is 0-based).
+public func sourceFileName(index: Int, directionDeg: Double) -> String {
+    "source-\(index + 1)-at-\(String(format: "%.1f", directionDeg))deg.wav"
+}
+
+/// The output files of an analysis, in output order: one per cluster, or one per source then the residual.
+public func outputFileNames(_ analysis: DirectionAnalysis) -> [String] {
+    guard let sources = analysis.sources else {
+        return analysis.fit.means.indices.map { clusterFileName(index: $0, meanRadians: analysis.fit.means[$0]) }
+    }
+    return sources.grouping.sources.enumerated().map { sourceFileName(index: $0, directionDeg: $1.directionDeg) } + [residualFileName]
+}
+
+/// `sources.json`: how many sources `dirclust separate` counted, where, which fitted components (1-based,
+/// the clusters of `clusters.json`) form each, and the histogram evidence the count rests on.
+public struct SourcesSummary: Codable, Sendable, Equatable {
+    public struct Source: Codable, Sendable, Equatable {
+        public var index: Int
+        public var file: String
+        public var directionDeg: Double
+        public var components: [Int]
+        /// Σ π_k of its components.
+        public var weight: Double
+    }
+    public var input: String
+    /// "counted" or "fixed".
+    public var countMode: String
+    public var count: Int
+    public var directionsDeg: [Double]
+    public var sources: [Source]
+    /// The residual (diffuse) part: its file and components (1-based).
+    public var residualFile: String
+    public var residualComponents: [Int]
+    /// Counted directions that no fitted component represented (dropped).
+    public var unmatchedDirectionsDeg: [Double]
+    /// Every peak of the smoothed θ histogram with its prominence and whether it counted as a source.
+    public var peaks: [DirectionPeak]
+    public var settings: SourceSettings
+
+    public init?(analysis: DirectionAnalysis, input: String) {
+        guard let a = analysis.sources else { return nil }
+        self.input = input
+        if case .fixed? = analysis.options.sources { countMode = "fixed" } else { countMode = "counted" }
+        count = a.grouping.sources.count
+        directionsDeg = a.grouping.sources.map(\.directionDeg)
+        sources = a.grouping.sources.enumerated().map { s, g in
+            Source(index: s + 1, file: sourceFileName(index: s, directionDeg: g.directionDeg), directionDeg: g.directionDeg,
+                   components: g.components.map { $0 + 1 }, weight: g.weight)
+        }
+        residualFile = residualFileName
+        residualComponents = a.grouping.residual.map { $0 + 1 }
+        unmatchedDirectionsDeg = a.grouping.unmatchedDirectionsDeg
+        peaks = a.count.peaks
+        settings = analysis.options.sourceSettings
+        settings.method = analysis.options.method
+    }
+
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
 public let directionPlotFileName = "directions.svg"
 
 /// What `separateStereoFile` wrote.
@@ -144,7 +211,7 @@ public func separateStereoFile(input: String, outputFolder: String, options: Sep
         let analysis = try analyseDirections(audio!, name: "WAV file '\(input)'", options: options,
                                              blockFrames: blockFrames, progress: progress)
         let summary = SeparationSummary(analysis: analysis, input: input)
-        let names = summary.clusters.map(\.file)
+        let names = outputFileNames(analysis)
 
         let scratch = names.indices.map { staging + "/.cluster-\($0 + 1).f32" }
         let files = try scratch.map { try ScratchFile(writing: $0) }
@@ -163,7 +230,11 @@ public func separateStereoFile(input: String, outputFolder: String, options: Sep
             try FileManager.default.removeItem(atPath: scratch[k])
         }
         try summary.jsonData().write(to: URL(fileURLWithPath: staging + "/" + clustersJSONFileName))
-        let title = "Directions in \(URL(fileURLWithPath: input).lastPathComponent): \(options.method.rawValue), K = \(options.componentCount)"
+        if let sources = SourcesSummary(analysis: analysis, input: input) {
+            try sources.jsonData().write(to: URL(fileURLWithPath: staging + "/" + sourcesJSONFileName))
+        }
+        let title = "Directions in \(URL(fileURLWithPath: input).lastPathComponent): \(options.method.rawValue), K = \(analysis.fit.means.count)"
+            + (analysis.sources.map { ", \($0.grouping.sources.count) sources" } ?? "")
         try Data(DirectionPlot(analysis: analysis, title: title).svg().utf8)
             .write(to: URL(fileURLWithPath: staging + "/" + directionPlotFileName))
         progress?(.writing, 1)
@@ -187,8 +258,8 @@ struct OutputFolder {
 
     /// Whether `file` is one of the files `dirclust separate` writes.
     static func isSeparationOutput(_ file: String) -> Bool {
-        if [targetFileName, clustersJSONFileName, directionPlotFileName].contains(file) { return true }
-        return file.hasPrefix("cluster-") && file.hasSuffix("deg.wav") && file.contains("-at-")
+        if [targetFileName, clustersJSONFileName, sourcesJSONFileName, residualFileName, directionPlotFileName].contains(file) { return true }
+        return (file.hasPrefix("cluster-") || file.hasPrefix("source-")) && file.hasSuffix("deg.wav") && file.contains("-at-")
     }
 
     /// Checks the folder (creating missing parents, as `mkdir -p` does): it must not hold `input` (it is
