@@ -6,18 +6,25 @@ import Testing
 
 /// `dirclust separate` end to end, through the CLI entry point.
 @Suite struct SeparateCLITests {
+    /// Three harmonic sources panned at 20°, 45°, 70° (constant power), their mix written to `folder`/mix.wav;
+    /// `out` is `folder`/out.
+    static func threeSourceMix(in folder: String) throws
+        -> (sources: [[Double]], directions: [Double], mix: AudioBuffer, input: String, out: String) {
+        let sources = SeparateTestSupport.threeSources()
+        let directions = [20.0, 45.0, 70.0]
+        let mix = SeparateTestSupport.pannedMix(sources, degrees: directions)
+        let input = folder + "/mix.wav"
+        try writeWAV(mix, to: input)
+        return (sources, directions, mix, input, folder + "/out")
+    }
+
     /// The must-show: three harmonic sources panned at 20°, 45°, 70° with constant power; `separate -K 6`
     /// (raw clusters: tMM, K = 6, power weighting, binary mask) puts each source in one cluster: its best
     /// cluster's SDR beats the mixture's SDR for that source by more than 10 dB.
     @Test func threePannedSourcesAreSeparatedThroughTheCLI() async throws {
         let folder = try AudioTestSupport.scratchFolder("separate")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let sources = SeparateTestSupport.threeSources()
-        let directions = [20.0, 45.0, 70.0]
-        let mix = SeparateTestSupport.pannedMix(sources, degrees: directions)
-        let input = folder + "/mix.wav"
-        try writeWAV(mix, to: input)
-        let out = folder + "/out"
+        let (sources, directions, mix, input, out) = try Self.threeSourceMix(in: folder)
 
         try await SeparateTestSupport.runCLI(["separate", input, "--out", out, "-K", "6", "--target-direction", "44", "--quiet"])
 
@@ -70,12 +77,7 @@ import Testing
     @Test func theDefaultCountsAndGroupsTheSources() async throws {
         let folder = try AudioTestSupport.scratchFolder("separate-sources")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let sources = SeparateTestSupport.threeSources()
-        let directions = [20.0, 45.0, 70.0]
-        let mix = SeparateTestSupport.pannedMix(sources, degrees: directions)
-        let input = folder + "/mix.wav"
-        try writeWAV(mix, to: input)
-        let out = folder + "/out"
+        let (sources, directions, mix, input, out) = try Self.threeSourceMix(in: folder)
 
         try await SeparateTestSupport.runCLI(["separate", input, "--out", out, "--quiet"])
 
