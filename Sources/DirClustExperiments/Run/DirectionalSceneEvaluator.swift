@@ -149,6 +149,8 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         // Clusterers: one feature per weighting, one fit per (K, method, seed), then every mask × selection × stage.
         for w in plan.work.weightings {
             let (feature, points, histogram) = t.measure("feature") { separator.directions(w.weighting) }
+            // `grouped` analyses of this weighting by (method, seed): they do not depend on K.
+            var groupedAnalyses: [GroupedKey: SourceAnalysis] = [:]
             for f in w.fits {
                 let t0 = ContinuousClock.now
                 let model = try DirectionalModel(fitting: points, f.settings(em: config.em))
@@ -156,14 +158,20 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                 t.add("fit", fitSeconds)
                 let fit = model.fit
                 // `grouped`: counted sources, the anchored fit of this method, the target's source (shared by every K).
-                let grouped: SourceAnalysis? = try f.masks.contains { $0.selections.contains { $0.selection == .grouped } }
-                    ? t.measure("fit") {
-                        var settings = SourceSettings.default
-                        settings.method = f.method
-                        settings.counting = config.counting
-                        return try analyseSources(histogram, points: points, settings: settings, seed: UInt64(f.seed),
-                                                  maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
-                    } : nil
+                var grouped: SourceAnalysis?
+                if f.masks.contains(where: { $0.selections.contains { $0.selection == .grouped } }) {
+                    let key = GroupedKey(method: f.method, seed: f.seed)
+                    if groupedAnalyses[key] == nil {
+                        groupedAnalyses[key] = try t.measure("fit") {
+                            var settings = SourceSettings.default
+                            settings.method = f.method
+                            settings.counting = config.counting
+                            return try analyseSources(histogram, points: points, settings: settings, seed: UInt64(f.seed),
+                                                      maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
+                        }
+                    }
+                    grouped = groupedAnalyses[key]
+                }
                 for m in f.masks {
                     let masks = t.measure("mask") { model.masks(for: feature, kind: m.mask) }
                     for sel in m.selections {
@@ -328,3 +336,9 @@ actor BasesCache {
 
 /// A piece that names a folder of stems (ends in "/"), not a MIDI file.
 func isStemFolder(_ piece: String) -> Bool { piece.hasSuffix("/") }
+
+/// A `grouped` source analysis is one per (method, seed) of a weighting: counting and its anchored fit do not use K.
+private struct GroupedKey: Hashable {
+    var method: ClusteringMethod
+    var seed: Int
+}
