@@ -93,6 +93,23 @@ import Testing
         }
         #expect(shown == 4 * 12)
 
+        // Next to each clip its own SDR (the 0.5 s played, `clip-scores.json`), apart from the trial's.
+        let clipCells = html.components(separatedBy: "<td class=\"num clip\" data-clip=\"").dropFirst()
+        #expect(clipCells.count == 4 * 12)
+        var differs = 0
+        for cell in clipCells {
+            let id = String(cell.prefix { $0 != "\"" }).split(separator: "/").map(String.init)
+            let value = String(cell.components(separatedBy: "\">")[1].prefix { $0 != "<" })
+            let scores = try ClipScores.read(runDirectory: dir, sceneID: id[0])
+            #expect(scores.seconds == 0.5)
+            let sdr = try #require(scores.clips[id[1]]?.sdr, "\(id)")
+            #expect(value == TrialTable.fixed(sdr))
+            let trialSDR = cell.components(separatedBy: "data-metric=\"sdr\">")[1].prefix { $0 != "<" }
+            if value != trialSDR { differs += 1 }
+        }
+        #expect(differs > 40, "a 0.5 s clip of a 1.5 s trial scores differently")
+        #expect(html.contains("clip SDR") && html.contains("trial SDR"))
+
         // The clips: 16 kHz, the first 0.5 s, mixture in stereo and estimates as the scored mid signal.
         let mixture = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/mixture.flac")
         let estimate = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/kmeans-hybrid.flac")

@@ -14,7 +14,8 @@ public let reportFileName = "report.html"
 /// Writes `report.html` into a finished run directory: the run's summary tables, its figure inline, its
 /// provenance, and a listening section — per demo scene an `<audio>` player for the mixture, the target's
 /// dry reference, the ideal binary mask and each method's clustering and after-NMF output, each with the
-/// trial's SDR/SIR/SAR exactly as written in `trials.csv`.
+/// clip's own SDR (`ClipScores`: what is played) and the whole trial's SDR/SIR/SAR exactly as written in
+/// `trials.csv`, labelled apart.
 ///
 /// Plain HTML and CSS: no script, no network, only relative links (to `demo/…` and the run's files), so
 /// the directory can be copied or served anywhere. Checks the run first (`ReportInputs`): an empty or
@@ -115,7 +116,9 @@ struct HTMLReport {
         s += "<p class=\"note\">Piece\(d.pieces.count > 1 ? "s" : "") \(d.pieces.map { "<code>\(htmlEscape($0))</code>" }.joined(separator: ", ")): "
         s += "the first \(formatNumber(clipSeconds)) s of each scene, 16-bit \(d.settings.audioFormat.rawValue.uppercased()) at \(config.sampleRate) Hz. "
         s += "The target is instrument \(config.target + 1) (GM \(config.instruments[config.target])). "
-        s += "Scores are those of the whole \(formatNumber(config.excerpt.seconds)) s trial (dB, as in <a href=\"trials.csv\">trials.csv</a>)"
+        s += "Next to each clip, <em>clip SDR</em> scores the clip itself: the played \(formatNumber(clipSeconds)) s against the references' first \(formatNumber(clipSeconds)) s, "
+        s += "with the trial's metric (BSS Eval v3, <code>\(config.metric.rawValue)</code>). The <em>trial</em> SDR / SIR / SAR are those of the whole "
+        s += "\(formatNumber(config.excerpt.seconds)) s trial, as in <a href=\"trials.csv\">trials.csv</a> and the tables below (dB)"
         let setting = [d.K.isEmpty ? nil : "K = \(d.K)", d.weighting.isEmpty ? nil : "weighting \(d.weighting)",
                        d.selection.isEmpty ? nil : "selection \(d.selection)", d.mask.isEmpty ? nil : "\(d.mask) mask",
                        d.seed.isEmpty ? nil : "seed \(d.seed)"].compactMap { $0 }
@@ -129,27 +132,35 @@ struct HTMLReport {
         let trials = inputs.demo.trials(of: scene)
         let title = scene.title
         var s = "<article class=\"scene\" id=\"\(htmlEscape(scene.id))\">\n<h3>\(htmlEscape(title))</h3>\n<table class=\"listen\">\n<thead><tr><th>signal</th>"
-        for stage in stages { s += "<th class=\"stage\">\(Self.stageTitle(stage))</th><th class=\"num\">SDR</th><th class=\"num\">SIR</th><th class=\"num\">SAR</th>" }
+        let trialSeconds = formatNumber(config.excerpt.seconds)
+        for stage in stages {
+            s += "<th class=\"stage\">\(Self.stageTitle(stage))</th><th class=\"num clip\">clip SDR</th>"
+            s += "<th class=\"num\">trial SDR <span class=\"sub\">\(trialSeconds) s</span></th><th class=\"num\">SIR</th><th class=\"num\">SAR</th>"
+        }
         s += "</tr></thead>\n<tbody>\n"
-        let width = 4 * stages.count
+        let columns = 5, width = columns * stages.count
+        let clipScores = inputs.clipScores[scene.id]
 
         func player(_ clip: String, _ label: String) -> String {
             let format = inputs.demo.settings.audioFormat
             let src = htmlEscape(demoAudioRelativePath(sceneID: scene.id, clip: clip, format: format))
             return "<audio controls preload=\"metadata\" src=\"\(src)\" title=\"\(htmlEscape(label))\"><a href=\"\(src)\">\(htmlEscape(clip)).\(format.rawValue)</a></audio>"
         }
-        func cells(_ key: TrialKey) -> String {
+        /// The clip's own SDR, then the trial's SDR, SIR and SAR.
+        func cells(_ key: TrialKey, clip: String) -> String {
             let r = inputs.records[key]!
             let id = htmlEscape(key.columns.joined(separator: ","))
-            return [("sdr", r.sdr), ("sir", r.sir), ("sar", r.sar)].map { name, value in
-                "<td class=\"num\" data-trial=\"\(id)\" data-metric=\"\(name)\">\(TrialTable.fixed(value))</td>"
-            }.joined()
+            let clipSDR = clipScores?.clips[clip].map { TrialTable.fixed($0.sdr) } ?? "–"
+            return "<td class=\"num clip\" data-clip=\"\(htmlEscape(scene.id + "/" + clip))\">\(clipSDR)</td>"
+                + [("sdr", r.sdr), ("sir", r.sir), ("sar", r.sar)].map { name, value in
+                    "<td class=\"num\" data-trial=\"\(id)\" data-metric=\"\(name)\">\(TrialTable.fixed(value))</td>"
+                }.joined()
         }
         /// A row with one player in the first stage column and empty cells after it.
         func single(_ label: String, _ clip: String, _ key: TrialKey?, _ rowClass: String) -> String {
             var row = "<tr class=\"\(rowClass)\"><th>\(label)</th><td>\(player(clip, label))</td>"
-            row += key.map(cells) ?? "<td></td><td></td><td></td>"
-            row += String(repeating: "<td></td>", count: width - 4)
+            row += key.map { cells($0, clip: clip) } ?? String(repeating: "<td></td>", count: columns - 1)
+            row += String(repeating: "<td></td>", count: width - columns)
             return row + "</tr>\n"
         }
 
@@ -163,9 +174,9 @@ struct HTMLReport {
             s += "<tr><th>\(htmlEscape(method))</th>"
             for stage in stages {
                 if let key = byStage.first(where: { $0.stage == stage.rawValue }), let clip = inputs.demo.clip(for: key) {
-                    s += "<td>\(player(clip, "\(method) \(Self.stageTitle(stage))"))</td>" + cells(key)
+                    s += "<td>\(player(clip, "\(method) \(Self.stageTitle(stage))"))</td>" + cells(key, clip: clip)
                 } else {
-                    s += "<td></td><td></td><td></td><td></td>"
+                    s += String(repeating: "<td></td>", count: columns)
                 }
             }
             s += "</tr>\n"
@@ -251,6 +262,7 @@ struct HTMLReport {
     th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
     thead th { background: var(--band); font-weight: 600; border-bottom: 2px solid var(--line); }
     .num { text-align: right; white-space: nowrap; }
+    td.clip { font-weight: 600; }
     table.summary td:first-child { font-weight: 600; }
     table.listen { min-width: 760px; }
     table.listen th.stage { min-width: 250px; }

@@ -12,6 +12,8 @@ struct ReportInputs {
     /// Every row of `trials.csv` by trial key.
     let records: [TrialKey: TrialRecord]
     let demo: DemoSelection
+    /// Each demo scene's clip scores, by scene id (`ClipScores`).
+    let clipScores: [String: ClipScores]
     let summaryMarkdown: String
     let pairsMarkdown: String
     let figureSVG: String
@@ -77,7 +79,11 @@ struct ReportInputs {
         if !absent.isEmpty {
             throw DirClustError("report: \(absent.count) of \(total) demo clips are missing in \(dir) (\(list(absent))), so no report was written; rerun dirclust run with --fresh (and the same report settings) to write the demo audio")
         }
-        return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo,
+        var clipScores: [String: ClipScores] = [:]
+        for scene in plan.scenes where demo.includes(scene) {
+            clipScores[scene.id] = try ClipScores.read(runDirectory: dir, sceneID: scene.id)
+        }
+        return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo, clipScores: clipScores,
                             summaryMarkdown: texts["summary.md"]!, pairsMarkdown: texts["pairs.md"]!, figureSVG: texts["figure.svg"]!,
                             clusteringSVG: fm.contents(atPath: "\(dir)/\(ClusteringExample.figureFileName)").flatMap { String(data: $0, encoding: .utf8) },
                             provenance: provenance)

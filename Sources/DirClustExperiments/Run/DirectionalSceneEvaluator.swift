@@ -16,22 +16,14 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
     let dryCache = RenderCache()
     let basesCache = BasesCache()
 
-    /// Receives the dry target and every scored signal (the run's demo clips); nil: nothing is kept.
+    /// Receives every scored signal and the clustering fits, scene by scene (the run's demo clips); nil:
+    /// nothing is kept.
     public let estimates: (any EstimateSink)?
-    /// The demo scene whose fits are recorded for `clustering.svg` (`ClusteringExample.scene`), and the run
-    /// directory it is recorded in (the demo clips' writer's); nil: none.
-    let example: (sceneID: String, runDirectory: String, selection: DemoSelection)?
 
     public init(config: ExperimentConfig, estimates: (any EstimateSink)? = nil) throws {
         self.config = config
         self.estimates = estimates
         stft = try STFT(config.stft.stftConfig)
-        if let writer = estimates as? DemoClipWriter,
-           let scene = ClusteringExample.scene(of: ExperimentPlan(config).scenes, demo: writer.selection) {
-            example = (scene.id, writer.runDirectory, writer.selection)
-        } else {
-            example = nil
-        }
     }
 
     // MARK: validation (before anything is written)
@@ -115,10 +107,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         let scorer = try t.measure("eval") { try Scorer(dry: scene.dry, images: scene.images, metric: config.metric) }
         let target = config.target
         var records: [TrialRecord] = []
-        try estimates?.reference(AudioBuffer(sampleRate: rate, channels: [scene.dry[target]]), scene: plan)
-        // The clustering figure's scene: each method's demo fit, as scored (`ClusteringExample`).
-        var recorded = plan.id == example?.sceneID ? ClusteringExample(sceneID: plan.id, title: plan.title, weighting: .power,
-                                                                       targetDeg: targetDeg, histogram: [], fits: []) : nil
+        let estimates = try self.estimates?.open(plan, scene: scene, targetDeg: targetDeg)
 
         func score(_ estimate: AudioBuffer) throws -> Scorer.Scores {
             try t.measure("eval") { try scorer.score(estimate, target: target) }
@@ -215,11 +204,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                             case .clustering:
                                 record(trial.key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
                                 try estimates?.estimate(estimate, for: trial.key)
-                                if recorded != nil, example?.selection.clip(for: trial.key) != nil {
-                                    recorded!.weighting = w.weighting
-                                    recorded!.histogram = ClusteringExample.density(theta: points.theta, weights: points.weights)
-                                    recorded!.fits.append(.init(trial: trial.key.columns, fit: fit, targetClusters: chosen, sdr: scores.sdr))
-                                }
+                                estimates?.fit(fit, points: points, weighting: w.weighting, targetClusters: chosen, sdr: scores.sdr, for: trial.key)
                             case .nmf, .hybrid:
                                 var options = config.hybrid.nmfOptions(seed: f.seed)
                                 if restored == nil {
@@ -242,7 +227,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                 }
             }
         }
-        if let recorded, !recorded.fits.isEmpty, let dir = example?.runDirectory { try recorded.write(runDirectory: dir) }
+        try estimates?.close()
         return SceneOutcome(records: records, timings: t)
     }
 
