@@ -201,10 +201,33 @@ import Testing
         }
     }
 
-    @Test func summaryMarkdownBecomesTablesListsAndInlineSpans() {
-        let md = "# title\n\nSome `code` & **bold** text\nwrapped.\n\n## Layout `x`\n\n| method | a <b> |\n|---|---:|\n| tmm | 1.00 ± 0.10 (2) |\n\n- **reproduced** — claim\n- **not reproduced** — other\n"
-        let html = ReportMarkdown.html(HTMLReport.droppingTitle(md))
-        #expect(html == """
+    /// One typed document, two writers: `summary.md`'s Markdown and the report's HTML, nothing parsed back.
+    @Test func documentWritesMarkdownAndHTMLFromTheSameBlocks() {
+        let doc = Document([
+            .heading(level: 1, [.text("title")]),
+            .paragraph([[.text("Some "), .code("code"), .text(" & "), .strong("bold"), .text(" text")], [.text("wrapped.")]]),
+            .heading(level: 2, [.text("Layout "), .code("x")]),
+            .table(Document.Table(header: [[.text("method")], [.text("a <b>")]], numeric: [false, true],
+                                  rows: [[[.text("tmm")], [.text("1.00 ± 0.10 (2)")]]])),
+            .list([[.strong("reproduced"), .text(" — claim")], [.strong("not reproduced"), .text(" — other")]]),
+        ])
+        #expect(doc.markdown == """
+            # title
+
+            Some `code` & **bold** text
+            wrapped.
+
+            ## Layout `x`
+
+            | method | a <b> |
+            |---|---:|
+            | tmm | 1.00 ± 0.10 (2) |
+
+            - **reproduced** — claim
+            - **not reproduced** — other
+
+            """)
+        #expect(doc.droppingTitle.html == """
             <p>Some <code>code</code> &amp; <strong>bold</strong> text wrapped.</p>
             <h3>Layout <code>x</code></h3>
             <table class="summary">

@@ -17,7 +17,10 @@ public enum Claims {
     public enum Verdict: String, Sendable { case reproduced, contradicted, inconclusive }
 
     public struct Claim: Sendable, Equatable {
-        public var statement: String
+        /// The claim, with layout and condition names as code.
+        public var statementText: Document.Inline
+        /// The statement as Markdown.
+        public var statement: String { Document.markdown(statementText) }
         public var verdict: Verdict
         /// The sample behind the claim: pieces × seeds × starts per fit.
         public var sample: String
@@ -53,11 +56,11 @@ public enum Claims {
                 if let c = beatsKMeans(proposed, inLayout, layout: layout, bootstrap: bootstrap) { claims.append(c) }
             }
             if let c = stageImproves(from: "clustering", to: "hybrid", inLayout, bootstrap: bootstrap, statement:
-                "Layout `\(layout)`: the supervised-NMF stage with restoration improves SDR over the clustering output, for each method.") {
+                [.text("Layout "), .code(layout), .text(": the supervised-NMF stage with restoration improves SDR over the clustering output, for each method.")]) {
                 claims.append(c)
             }
             if let c = stageImproves(from: "nmf", to: "hybrid", inLayout, bootstrap: bootstrap, statement:
-                "Layout `\(layout)`: spectrogram restoration improves SDR over supervised NMF on the cluster's bins alone, for each method.") {
+                [.text("Layout "), .code(layout), .text(": spectrogram restoration improves SDR over supervised NMF on the cluster's bins alone, for each method.")]) {
                 claims.append(c)
             }
         }
@@ -108,7 +111,8 @@ public enum Claims {
                             + Summary.intervalText(r.sdrInterval) + " \(sideWord(side))")
         }
         let used = records.filter { $0.key.stage == "clustering" && $0.key.scene.condition == condition && clusterers.contains($0.key.method) }
-        return Claim(statement: "Layout `\(layout)`, condition `\(condition)`: the clustering output's SDR lies in the paper's 2–5 dB band (each cell's interval inside [2, 5] dB).",
+        return Claim(statementText: [.text("Layout "), .code(layout), .text(", condition "), .code(condition),
+                                     .text(": the clustering output's SDR lies in the paper's 2–5 dB band (each cell's interval inside [2, 5] dB).")],
                      verdict: verdict(sides), sample: sample(used), evidence: evidence)
     }
 
@@ -129,7 +133,7 @@ public enum Claims {
             evidence.append("\(label(cell, varying: varying)): \(d.text) " + (declared ? sideWord(d.significance) : "(not declared)"))
         }
         guard !evidence.isEmpty else { return nil }
-        return Claim(statement: "Layout `\(layout)`: \(proposed) beats k-means under certain conditions (declared: the noisy cells).",
+        return Claim(statementText: [.text("Layout "), .code(layout), .text(": \(proposed) beats k-means under certain conditions (declared: the noisy cells).")],
                      verdict: sides.isEmpty ? .inconclusive : verdict(sides), sample: sample(relevant),
                      evidence: sides.isEmpty ? evidence + ["no noisy cell in this run"] : evidence)
     }
@@ -139,7 +143,7 @@ public enum Claims {
     /// method, is contradicted when some method is contradicted, and is inconclusive otherwise. nil when
     /// either stage is absent.
     static func stageImproves(from before: String, to after: String, _ records: [TrialRecord],
-                              bootstrap: Bootstrap, statement: String) -> Claim? {
+                              bootstrap: Bootstrap, statement: Document.Inline) -> Claim? {
         let a = records.filter { $0.key.stage == after }, b = records.filter { $0.key.stage == before }
         guard !a.isEmpty, !b.isEmpty else { return nil }
         func cellAcrossStages(_ k: TrialKey) -> TrialKey { var c = PairedStatistics.cell(of: k); c.stage = ""; c.method = k.method; return c }
@@ -157,14 +161,14 @@ public enum Claims {
         let verdicts = perMethod.values.map(verdict)
         let overall: Verdict = verdicts.allSatisfy { $0 == .reproduced } ? .reproduced
             : (verdicts.contains(.contradicted) ? .contradicted : .inconclusive)
-        return Claim(statement: statement, verdict: overall, sample: sample(a + b), evidence: evidence)
+        return Claim(statementText: statement, verdict: overall, sample: sample(a + b), evidence: evidence)
     }
 
     /// One list item per claim: verdict, statement, sample, then the evidence per condition.
-    public static func markdown(_ claims: [Claim]) -> String {
-        claims.map { c in
-            "- **\(c.verdict.rawValue)** — \(c.statement) Evidence (\(c.sample); mean [95 % interval over pieces], "
-                + "wins/losses/ties): " + c.evidence.joined(separator: "; ") + ".\n"
-        }.joined()
+    public static func markdown(_ claims: [Claim]) -> String { Document([.list(claims.map(item))]).markdown }
+
+    static func item(_ c: Claim) -> Document.Inline {
+        [.strong(c.verdict.rawValue), .text(" — ")] + c.statementText
+            + [.text(" Evidence (\(c.sample); mean [95 % interval over pieces], wins/losses/ties): " + c.evidence.joined(separator: "; ") + ".")]
     }
 }

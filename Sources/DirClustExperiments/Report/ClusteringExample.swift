@@ -65,7 +65,7 @@ public struct ClusteringExample: Codable, Sendable, Equatable {
         let height = header + rowHeights.reduce(0, +)
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\(Int(width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"17\" font-weight=\"bold\">\(htmlEscape(title)): the fitted clusters (target drawn wide)</text>\n"
+        s += "<text x=\"\(Int(width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"17\" font-weight=\"bold\">\(markupEscape(title)): the fitted clusters (target drawn wide)</text>\n"
         var y = header
         for (ri, r) in rows.enumerated() {
             var x = 0.0

@@ -35,6 +35,8 @@ struct HTMLReport {
     init(_ inputs: ReportInputs) { self.inputs = inputs }
 
     var config: ExperimentConfig { inputs.config }
+    /// The run's trials in key order: what the summary and pairs tables are computed from, as for `summary.md`.
+    var records: [TrialRecord] { inputs.records.values.sorted { $0.key < $1.key } }
 
     func page() -> String {
         let title = "\(config.name): directional clustering report"
@@ -44,14 +46,14 @@ struct HTMLReport {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(htmlEscape(title))</title>
+        <title>\(markupEscape(title))</title>
         <style>
         \(Self.css)
         </style>
         </head>
         <body\(stages.count > 2 ? " class=\"wide\"" : "")>
         <header>
-        <h1>\(htmlEscape(title))</h1>
+        <h1>\(markupEscape(title))</h1>
         <p class="meta">\(meta())</p>
         <nav><a href="#listening">Listening</a> ·  <a href="#figure">Figure</a> · <a href="#clustering">Clustering</a> · <a href="#summary">Summary</a> · <a href="#pairs">Paired comparisons</a> · <a href="#provenance">Provenance</a> · <a href="#files">Files</a></nav>
         </header>
@@ -63,11 +65,11 @@ struct HTMLReport {
         </section>
         \(clustering())
         <section id="summary">
-        \(ReportMarkdown.html(Self.droppingTitle(inputs.summaryMarkdown)))
+        \(Summary.document(records, config: config).droppingTitle.html)
         </section>
         <section id="pairs">
         <h2>Paired comparisons</h2>
-        \(ReportMarkdown.html(Self.droppingTitle(inputs.pairsMarkdown)))
+        \(PairedStatistics.document(PairedStatistics.rows(records), config: config).droppingTitle.html)
         </section>
         \(provenance())
         \(files())
@@ -81,7 +83,7 @@ struct HTMLReport {
         let p = inputs.provenance
         let commit = String(p.gitCommit.prefix(12)) + (p.gitDirty ? " (modified)" : "")
         let pieces = Set(inputs.records.keys.map(\.scene.piece)).count
-        return "config <code>\(htmlEscape(String(p.configHash.prefix(12))))</code> · commit <code>\(htmlEscape(commit))</code> · "
+        return "config <code>\(markupEscape(String(p.configHash.prefix(12))))</code> · commit <code>\(markupEscape(commit))</code> · "
             + "\(pieces) piece\(pieces == 1 ? "" : "s") · \(inputs.plan.scenes.count) scenes · \(inputs.records.count) trials · "
             + "\(config.sampleRate / 1000) kHz, \(formatNumber(config.excerpt.seconds)) s excerpts · metric <code>\(config.metric.rawValue)</code>"
     }
@@ -113,7 +115,7 @@ struct HTMLReport {
         }
         let d = inputs.demo
         let clipSeconds = min(d.settings.demoSeconds, config.excerpt.seconds)
-        s += "<p class=\"note\">Piece\(d.pieces.count > 1 ? "s" : "") \(d.pieces.map { "<code>\(htmlEscape($0))</code>" }.joined(separator: ", ")): "
+        s += "<p class=\"note\">Piece\(d.pieces.count > 1 ? "s" : "") \(d.pieces.map { "<code>\(markupEscape($0))</code>" }.joined(separator: ", ")): "
         s += "the first \(formatNumber(clipSeconds)) s of each scene, 16-bit \(d.settings.audioFormat.rawValue.uppercased()) at \(config.sampleRate) Hz. "
         s += "The target is instrument \(config.target + 1) (GM \(config.instruments[config.target])). "
         s += "Next to each clip, <em>clip SDR</em> scores the clip itself: the played \(formatNumber(clipSeconds)) s against the references' first \(formatNumber(clipSeconds)) s, "
@@ -122,7 +124,7 @@ struct HTMLReport {
         let setting = [d.K.isEmpty ? nil : "K = \(d.K)", d.weighting.isEmpty ? nil : "weighting \(d.weighting)",
                        d.selection.isEmpty ? nil : "selection \(d.selection)", d.mask.isEmpty ? nil : "\(d.mask) mask",
                        d.seed.isEmpty ? nil : "seed \(d.seed)"].compactMap { $0 }
-        if !setting.isEmpty { s += "; methods at " + htmlEscape(setting.joined(separator: ", ")) }
+        if !setting.isEmpty { s += "; methods at " + markupEscape(setting.joined(separator: ", ")) }
         s += ". Estimates are the mid signal (L+R)/2 that was scored\(config.metric == .images ? " (here: the stereo image)" : ""); the mixture is stereo.</p>\n"
         for scene in scenes { s += sceneTable(scene) }
         return s + "</section>"
@@ -131,7 +133,7 @@ struct HTMLReport {
     func sceneTable(_ scene: ScenePlan) -> String {
         let trials = inputs.demo.trials(of: scene)
         let title = scene.title
-        var s = "<article class=\"scene\" id=\"\(htmlEscape(scene.id))\">\n<h3>\(htmlEscape(title))</h3>\n<table class=\"listen\">\n<thead><tr><th>signal</th>"
+        var s = "<article class=\"scene\" id=\"\(markupEscape(scene.id))\">\n<h3>\(markupEscape(title))</h3>\n<table class=\"listen\">\n<thead><tr><th>signal</th>"
         let trialSeconds = formatNumber(config.excerpt.seconds)
         for stage in stages {
             s += "<th class=\"stage\">\(Self.stageTitle(stage))</th><th class=\"num clip\">clip SDR</th>"
@@ -143,15 +145,15 @@ struct HTMLReport {
 
         func player(_ clip: String, _ label: String) -> String {
             let format = inputs.demo.settings.audioFormat
-            let src = htmlEscape(demoAudioRelativePath(sceneID: scene.id, clip: clip, format: format))
-            return "<audio controls preload=\"metadata\" src=\"\(src)\" title=\"\(htmlEscape(label))\"><a href=\"\(src)\">\(htmlEscape(clip)).\(format.rawValue)</a></audio>"
+            let src = markupEscape(demoAudioRelativePath(sceneID: scene.id, clip: clip, format: format))
+            return "<audio controls preload=\"metadata\" src=\"\(src)\" title=\"\(markupEscape(label))\"><a href=\"\(src)\">\(markupEscape(clip)).\(format.rawValue)</a></audio>"
         }
         /// The clip's own SDR, then the trial's SDR, SIR and SAR.
         func cells(_ key: TrialKey, clip: String) -> String {
             let r = inputs.records[key]!
-            let id = htmlEscape(key.columns.joined(separator: ","))
+            let id = markupEscape(key.columns.joined(separator: ","))
             let clipSDR = clipScores?.clips[clip].map { TrialTable.fixed($0.sdr) } ?? "–"
-            return "<td class=\"num clip\" data-clip=\"\(htmlEscape(scene.id + "/" + clip))\">\(clipSDR)</td>"
+            return "<td class=\"num clip\" data-clip=\"\(markupEscape(scene.id + "/" + clip))\">\(clipSDR)</td>"
                 + [("sdr", r.sdr), ("sir", r.sir), ("sar", r.sar)].map { name, value in
                     "<td class=\"num\" data-trial=\"\(id)\" data-metric=\"\(name)\">\(TrialTable.fixed(value))</td>"
                 }.joined()
@@ -171,7 +173,7 @@ struct HTMLReport {
         for method in ClusteringMethod.allCases.map(\.rawValue) + Set(trials.map(\.method)).subtracting(TrialKey.methodOrder).sorted() {
             let byStage = trials.filter { $0.method == method }
             guard !byStage.isEmpty else { continue }
-            s += "<tr><th>\(htmlEscape(method))</th>"
+            s += "<tr><th>\(markupEscape(method))</th>"
             for stage in stages {
                 if let key = byStage.first(where: { $0.stage == stage.rawValue }), let clip = inputs.demo.clip(for: key) {
                     s += "<td>\(player(clip, "\(method) \(Self.stageTitle(stage))"))</td>" + cells(key, clip: clip)
@@ -203,14 +205,8 @@ struct HTMLReport {
 
     /// The SVG without its XML prolog, ready to sit inside the page.
     func inlineSVG(_ svg: String) -> String {
-        guard let start = svg.range(of: "<svg") else { return htmlEscape(svg) }
+        guard let start = svg.range(of: "<svg") else { return markupEscape(svg) }
         return String(svg[start.lowerBound...])
-    }
-
-    /// `summary.md` without its first `# ` title (the page has its own).
-    static func droppingTitle(_ markdown: String) -> String {
-        guard markdown.hasPrefix("# "), let newline = markdown.firstIndex(of: "\n") else { return markdown }
-        return String(markdown[markdown.index(after: newline)...])
     }
 
     func provenance() -> String {
@@ -224,13 +220,13 @@ struct HTMLReport {
         ]
         rows += p.environment.keys.sorted().map { ($0, p.environment[$0]!) }
         var s = "<section id=\"provenance\">\n<h2>Provenance</h2>\n<div class=\"cols\">\n<table class=\"kv\">\n"
-        s += rows.map { "<tr><th>\(htmlEscape($0.0))</th><td><code>\(htmlEscape($0.1))</code></td></tr>\n" }.joined()
+        s += rows.map { "<tr><th>\(markupEscape($0.0))</th><td><code>\(markupEscape($0.1))</code></td></tr>\n" }.joined()
         s += "</table>\n<table class=\"kv\">\n<thead><tr><th>stage</th><th class=\"num\">seconds</th><th class=\"num\">share</th></tr></thead>\n"
         for stage in p.stageSeconds.keys.sorted(by: { (p.stageSeconds[$0]!, $1) > (p.stageSeconds[$1]!, $0) }) {
-            s += "<tr><th>\(htmlEscape(stage))</th><td class=\"num\">" + String(format: "%.2f", p.stageSeconds[stage]!)
+            s += "<tr><th>\(markupEscape(stage))</th><td class=\"num\">" + String(format: "%.2f", p.stageSeconds[stage]!)
                 + "</td><td class=\"num\">" + String(format: "%.1f %%", 100 * (p.stageShare[stage] ?? 0)) + "</td></tr>\n"
         }
-        s += "</table>\n</div>\n<details><summary>config.json</summary><pre>\(htmlEscape(String(decoding: config.canonicalJSON(), as: UTF8.self)))</pre></details>\n</section>"
+        s += "</table>\n</div>\n<details><summary>config.json</summary><pre>\(markupEscape(String(decoding: config.canonicalJSON(), as: UTF8.self)))</pre></details>\n</section>"
         return s
     }
 

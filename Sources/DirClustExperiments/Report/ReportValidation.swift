@@ -14,8 +14,6 @@ struct ReportInputs {
     let demo: DemoSelection
     /// Each demo scene's clip scores, by scene id (`ClipScores`).
     let clipScores: [String: ClipScores]
-    let summaryMarkdown: String
-    let pairsMarkdown: String
     let figureSVG: String
     /// `clustering.svg` when the run recorded a clustering example (a demo scene; `ClusteringExample`).
     let clusteringSVG: String?
@@ -84,7 +82,7 @@ struct ReportInputs {
             clipScores[scene.id] = try ClipScores.read(runDirectory: dir, sceneID: scene.id)
         }
         return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo, clipScores: clipScores,
-                            summaryMarkdown: texts["summary.md"]!, pairsMarkdown: texts["pairs.md"]!, figureSVG: texts["figure.svg"]!,
+                            figureSVG: texts["figure.svg"]!,
                             clusteringSVG: fm.contents(atPath: "\(dir)/\(ClusteringExample.figureFileName)").flatMap { String(data: $0, encoding: .utf8) },
                             provenance: provenance)
     }
