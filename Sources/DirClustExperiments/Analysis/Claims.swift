@@ -46,20 +46,20 @@ public enum Claims {
         let rows = Summary.rows(records, bootstrap: bootstrap)
         for layout in Summary.orderedUnique(rows.map(\.layout)) {
             let inLayout = records.filter { $0.key.scene.layout == layout }
-            let clustering = rows.filter { $0.layout == layout && $0.stage == "clustering" && clusterers.contains($0.method) }
+            let clustering = rows.filter { $0.layout == layout && $0.stage == Stage.clustering.rawValue && clusterers.contains($0.method) }
             let conditionOrder = config.conditions.map(\.name)
             for condition in Summary.orderedUnique(clustering.map(\.condition)).sorted(by: { compareRank($0, $1, conditionOrder) < 0 }) {
                 claims.append(bandClaim(clustering.filter { $0.condition == condition }, layout: layout, condition: condition,
                                         records: inLayout))
             }
-            for proposed in ["tmm", "ggmm"] {
+            for proposed in [ClusteringMethod.tmm, .ggmm].map(\.rawValue) {
                 if let c = beatsKMeans(proposed, inLayout, layout: layout, bootstrap: bootstrap) { claims.append(c) }
             }
-            if let c = stageImproves(from: "clustering", to: "hybrid", inLayout, bootstrap: bootstrap, statement:
+            if let c = stageImproves(from: .clustering, to: .hybrid, inLayout, bootstrap: bootstrap, statement:
                 [.text("Layout "), .code(layout), .text(": the supervised-NMF stage with restoration improves SDR over the clustering output, for each method.")]) {
                 claims.append(c)
             }
-            if let c = stageImproves(from: "nmf", to: "hybrid", inLayout, bootstrap: bootstrap, statement:
+            if let c = stageImproves(from: .nmf, to: .hybrid, inLayout, bootstrap: bootstrap, statement:
                 [.text("Layout "), .code(layout), .text(": spectrogram restoration improves SDR over supervised NMF on the cluster's bins alone, for each method.")]) {
                 claims.append(c)
             }
@@ -110,7 +110,7 @@ public enum Claims {
             evidence.append("\(r.method) \(label(r.key, varying: varying)): " + String(format: "%.2f ", r.sdr.mean)
                             + Summary.intervalText(r.sdrInterval) + " \(sideWord(side))")
         }
-        let used = records.filter { $0.key.stage == "clustering" && $0.key.scene.condition == condition && clusterers.contains($0.key.method) }
+        let used = records.filter { $0.key.stage == Stage.clustering.rawValue && $0.key.scene.condition == condition && clusterers.contains($0.key.method) }
         return Claim(statementText: [.text("Layout "), .code(layout), .text(", condition "), .code(condition),
                                      .text(": the clustering output's SDR lies in the paper's 2–5 dB band (each cell's interval inside [2, 5] dB).")],
                      verdict: verdict(sides), sample: sample(used), evidence: evidence)
@@ -119,13 +119,13 @@ public enum Claims {
     /// "`proposed` beats k-means under certain conditions": the paired difference proposed − k-means per
     /// clustering cell; only the declared cells (`heavyTailsDeclared`) decide.
     static func beatsKMeans(_ proposed: String, _ records: [TrialRecord], layout: String, bootstrap: Bootstrap) -> Claim? {
-        let relevant = records.filter { $0.key.stage == "clustering" && ($0.key.method == proposed || $0.key.method == "kmeans") }
+        let relevant = records.filter { $0.key.stage == Stage.clustering.rawValue && ($0.key.method == proposed || $0.key.method == ClusteringMethod.kmeans.rawValue) }
         let cells = Summary.orderedUnique(relevant.map { PairedStatistics.cell(of: $0.key) }.sorted())
         let varying = varyingSettings(cells)
         var sides: [Int] = [], evidence: [String] = []
         for cell in cells {
             let inCell = relevant.filter { PairedStatistics.cell(of: $0.key) == cell }
-            let a = inCell.filter { $0.key.method == proposed }, b = inCell.filter { $0.key.method == "kmeans" }
+            let a = inCell.filter { $0.key.method == proposed }, b = inCell.filter { $0.key.method == ClusteringMethod.kmeans.rawValue }
             guard !a.isEmpty, !b.isEmpty else { continue }
             let d = PairedDifference(a, minus: b, bootstrap: bootstrap)
             let declared = heavyTailsDeclared(cell)
@@ -142,9 +142,9 @@ public enum Claims {
     /// difference after − before in every cell (all declared); the claim holds when it holds for every
     /// method, is contradicted when some method is contradicted, and is inconclusive otherwise. nil when
     /// either stage is absent.
-    static func stageImproves(from before: String, to after: String, _ records: [TrialRecord],
+    static func stageImproves(from before: Stage, to after: Stage, _ records: [TrialRecord],
                               bootstrap: Bootstrap, statement: Document.Inline) -> Claim? {
-        let a = records.filter { $0.key.stage == after }, b = records.filter { $0.key.stage == before }
+        let a = records.filter { $0.key.stage == after.rawValue }, b = records.filter { $0.key.stage == before.rawValue }
         guard !a.isEmpty, !b.isEmpty else { return nil }
         func cellAcrossStages(_ k: TrialKey) -> TrialKey { var c = PairedStatistics.cell(of: k); c.stage = ""; c.method = k.method; return c }
         let cells = Summary.orderedUnique(a.map { cellAcrossStages($0.key) }.sorted())

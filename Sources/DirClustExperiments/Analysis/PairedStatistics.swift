@@ -96,7 +96,7 @@ public enum PairedStatistics {
     /// in `TrialKey.methodOrder`. Rows in cell order, then pair order.
     public static func rows(_ records: [TrialRecord], bootstrap: Bootstrap = .standard) -> [PairRow] {
         var groups: [TrialKey: [String: [TrialRecord]]] = [:]
-        for r in records where r.key.stage != "baseline" {
+        for r in records where r.key.stage != Stage.baselineName {
             groups[cell(of: r.key), default: [:]][r.key.method, default: []].append(r)
         }
         var out: [PairRow] = []

@@ -22,7 +22,7 @@ public struct SeedSpread: Sendable, Equatable {
     public static func rows(_ records: [TrialRecord]) -> [SeedSpread] {
         var bySeedless: [TrialKey: [Double]] = [:]
         var seedsOf: [String: Set<String>] = [:]
-        for r in records where r.key.stage != "baseline" {
+        for r in records where r.key.stage != Stage.baselineName {
             var k = r.key
             k.seed = ""
             bySeedless[k, default: []].append(r.sdr)

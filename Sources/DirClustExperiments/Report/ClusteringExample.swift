@@ -49,7 +49,7 @@ public struct ClusteringExample: Codable, Sendable, Equatable {
     /// The figure: one `DirectionPlot` per method in rows of three — k-means, tMM and GGMM first (the
     /// lecture's comparison), then the others — each titled with its SDR.
     public func svg() -> String {
-        let lead = ["kmeans", "tmm", "ggmm"]
+        let lead = [ClusteringMethod.kmeans, .tmm, .ggmm].map(\.rawValue)
         let ordered = fits.filter { lead.contains($0.method) }.sorted { compareRank($0.method, $1.method, lead) < 0 }
             + fits.filter { !lead.contains($0.method) }
         let panels = ordered.map { m in
