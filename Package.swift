@@ -38,7 +38,8 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "dirclust", dependencies: ["DirClustCLI"]),
-        .executableTarget(name: "dirclust-bench", dependencies: ["DirClust"]),
+        // Benchmarks; `posteriors` runs a config's scenes, so it reads configs through the experiments library.
+        .executableTarget(name: "dirclust-bench", dependencies: ["DirClust", "DirClustExperiments"]),
         .testTarget(
             name: "DirClustTests",
             dependencies: ["DirClust", "DirClustExperiments", "DirClustCLI"],

@@ -38,7 +38,7 @@ import Testing
         #expect(counter.counts["svg"] == 1 + 4)
         // Mixtures: one wide target curve each; k-means: its target centroid drawn 4 wide.
         #expect(counter.classes["component target-cluster"] == 3)
-        #expect(svg.components(separatedBy: "stroke-width=\"4\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "stroke-width=\"4.0\"").count - 1 == 1)
         #expect(svg.components(separatedBy: "(target)").count - 1 == 4)
         // Lead row: k-means, tMM, GGMM; then GMM.
         let order = ["kmeans: SDR", "tmm: SDR", "ggmm: SDR", "gmm: SDR"].map { svg.range(of: $0)!.lowerBound }

@@ -93,6 +93,23 @@ import Testing
         }
         #expect(shown == 4 * 12)
 
+        // Next to each clip its own SDR (the 0.5 s played, `clip-scores.json`), apart from the trial's.
+        let clipCells = html.components(separatedBy: "<td class=\"num clip\" data-clip=\"").dropFirst()
+        #expect(clipCells.count == 4 * 12)
+        var differs = 0
+        for cell in clipCells {
+            let id = String(cell.prefix { $0 != "\"" }).split(separator: "/").map(String.init)
+            let value = String(cell.components(separatedBy: "\">")[1].prefix { $0 != "<" })
+            let scores = try ClipScores.read(runDirectory: dir, sceneID: id[0])
+            #expect(scores.seconds == 0.5)
+            let sdr = try #require(scores.clips[id[1]]?.sdr, "\(id)")
+            #expect(value == TrialTable.fixed(sdr))
+            let trialSDR = cell.components(separatedBy: "data-metric=\"sdr\">")[1].prefix { $0 != "<" }
+            if value != trialSDR { differs += 1 }
+        }
+        #expect(differs > 40, "a 0.5 s clip of a 1.5 s trial scores differently")
+        #expect(html.contains("clip SDR") && html.contains("trial SDR"))
+
         // The clips: 16 kHz, the first 0.5 s, mixture in stereo and estimates as the scored mid signal.
         let mixture = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/mixture.flac")
         let estimate = try readWAV(dir + "/demo/bwv66.6_centreTarget_15_overK/kmeans-hybrid.flac")
@@ -184,10 +201,33 @@ import Testing
         }
     }
 
-    @Test func summaryMarkdownBecomesTablesListsAndInlineSpans() {
-        let md = "# title\n\nSome `code` & **bold** text\nwrapped.\n\n## Layout `x`\n\n| method | a <b> |\n|---|---:|\n| tmm | 1.00 ± 0.10 (2) |\n\n- **reproduced** — claim\n- **not reproduced** — other\n"
-        let html = ReportMarkdown.html(HTMLReport.droppingTitle(md))
-        #expect(html == """
+    /// One typed document, two writers: `summary.md`'s Markdown and the report's HTML, nothing parsed back.
+    @Test func documentWritesMarkdownAndHTMLFromTheSameBlocks() {
+        let doc = Document([
+            .heading(level: 1, [.text("title")]),
+            .paragraph([[.text("Some "), .code("code"), .text(" & "), .strong("bold"), .text(" text")], [.text("wrapped.")]]),
+            .heading(level: 2, [.text("Layout "), .code("x")]),
+            .table(Document.Table(header: [[.text("method")], [.text("a <b>")]], numeric: [false, true],
+                                  rows: [[[.text("tmm")], [.text("1.00 ± 0.10 (2)")]]])),
+            .list([[.strong("reproduced"), .text(" — claim")], [.strong("not reproduced"), .text(" — other")]]),
+        ])
+        #expect(doc.markdown == """
+            # title
+
+            Some `code` & **bold** text
+            wrapped.
+
+            ## Layout `x`
+
+            | method | a <b> |
+            |---|---:|
+            | tmm | 1.00 ± 0.10 (2) |
+
+            - **reproduced** — claim
+            - **not reproduced** — other
+
+            """)
+        #expect(doc.droppingTitle.html == """
             <p>Some <code>code</code> &amp; <strong>bold</strong> text wrapped.</p>
             <h3>Layout <code>x</code></h3>
             <table class="summary">

@@ -17,7 +17,10 @@ public enum Claims {
     public enum Verdict: String, Sendable { case reproduced, contradicted, inconclusive }
 
     public struct Claim: Sendable, Equatable {
-        public var statement: String
+        /// The claim, with layout and condition names as code.
+        public var statementText: Document.Inline
+        /// The statement as Markdown.
+        public var statement: String { Document.markdown(statementText) }
         public var verdict: Verdict
         /// The sample behind the claim: pieces × seeds × starts per fit.
         public var sample: String
@@ -43,21 +46,21 @@ public enum Claims {
         let rows = Summary.rows(records, bootstrap: bootstrap)
         for layout in Summary.orderedUnique(rows.map(\.layout)) {
             let inLayout = records.filter { $0.key.scene.layout == layout }
-            let clustering = rows.filter { $0.layout == layout && $0.stage == "clustering" && clusterers.contains($0.method) }
+            let clustering = rows.filter { $0.layout == layout && $0.stage == Stage.clustering.rawValue && clusterers.contains($0.method) }
             let conditionOrder = config.conditions.map(\.name)
             for condition in Summary.orderedUnique(clustering.map(\.condition)).sorted(by: { compareRank($0, $1, conditionOrder) < 0 }) {
                 claims.append(bandClaim(clustering.filter { $0.condition == condition }, layout: layout, condition: condition,
                                         records: inLayout))
             }
-            for proposed in ["tmm", "ggmm"] {
+            for proposed in [ClusteringMethod.tmm, .ggmm].map(\.rawValue) {
                 if let c = beatsKMeans(proposed, inLayout, layout: layout, bootstrap: bootstrap) { claims.append(c) }
             }
-            if let c = stageImproves(from: "clustering", to: "hybrid", inLayout, bootstrap: bootstrap, statement:
-                "Layout `\(layout)`: the supervised-NMF stage with restoration improves SDR over the clustering output, for each method.") {
+            if let c = stageImproves(from: .clustering, to: .hybrid, inLayout, bootstrap: bootstrap, statement:
+                [.text("Layout "), .code(layout), .text(": the supervised-NMF stage with restoration improves SDR over the clustering output, for each method.")]) {
                 claims.append(c)
             }
-            if let c = stageImproves(from: "nmf", to: "hybrid", inLayout, bootstrap: bootstrap, statement:
-                "Layout `\(layout)`: spectrogram restoration improves SDR over supervised NMF on the cluster's bins alone, for each method.") {
+            if let c = stageImproves(from: .nmf, to: .hybrid, inLayout, bootstrap: bootstrap, statement:
+                [.text("Layout "), .code(layout), .text(": spectrogram restoration improves SDR over supervised NMF on the cluster's bins alone, for each method.")]) {
                 claims.append(c)
             }
         }
@@ -107,21 +110,22 @@ public enum Claims {
             evidence.append("\(r.method) \(label(r.key, varying: varying)): " + String(format: "%.2f ", r.sdr.mean)
                             + Summary.intervalText(r.sdrInterval) + " \(sideWord(side))")
         }
-        let used = records.filter { $0.key.stage == "clustering" && $0.key.scene.condition == condition && clusterers.contains($0.key.method) }
-        return Claim(statement: "Layout `\(layout)`, condition `\(condition)`: the clustering output's SDR lies in the paper's 2–5 dB band (each cell's interval inside [2, 5] dB).",
+        let used = records.filter { $0.key.stage == Stage.clustering.rawValue && $0.key.scene.condition == condition && clusterers.contains($0.key.method) }
+        return Claim(statementText: [.text("Layout "), .code(layout), .text(", condition "), .code(condition),
+                                     .text(": the clustering output's SDR lies in the paper's 2–5 dB band (each cell's interval inside [2, 5] dB).")],
                      verdict: verdict(sides), sample: sample(used), evidence: evidence)
     }
 
     /// "`proposed` beats k-means under certain conditions": the paired difference proposed − k-means per
     /// clustering cell; only the declared cells (`heavyTailsDeclared`) decide.
     static func beatsKMeans(_ proposed: String, _ records: [TrialRecord], layout: String, bootstrap: Bootstrap) -> Claim? {
-        let relevant = records.filter { $0.key.stage == "clustering" && ($0.key.method == proposed || $0.key.method == "kmeans") }
+        let relevant = records.filter { $0.key.stage == Stage.clustering.rawValue && ($0.key.method == proposed || $0.key.method == ClusteringMethod.kmeans.rawValue) }
         let cells = Summary.orderedUnique(relevant.map { PairedStatistics.cell(of: $0.key) }.sorted())
         let varying = varyingSettings(cells)
         var sides: [Int] = [], evidence: [String] = []
         for cell in cells {
             let inCell = relevant.filter { PairedStatistics.cell(of: $0.key) == cell }
-            let a = inCell.filter { $0.key.method == proposed }, b = inCell.filter { $0.key.method == "kmeans" }
+            let a = inCell.filter { $0.key.method == proposed }, b = inCell.filter { $0.key.method == ClusteringMethod.kmeans.rawValue }
             guard !a.isEmpty, !b.isEmpty else { continue }
             let d = PairedDifference(a, minus: b, bootstrap: bootstrap)
             let declared = heavyTailsDeclared(cell)
@@ -129,7 +133,7 @@ public enum Claims {
             evidence.append("\(label(cell, varying: varying)): \(d.text) " + (declared ? sideWord(d.significance) : "(not declared)"))
         }
         guard !evidence.isEmpty else { return nil }
-        return Claim(statement: "Layout `\(layout)`: \(proposed) beats k-means under certain conditions (declared: the noisy cells).",
+        return Claim(statementText: [.text("Layout "), .code(layout), .text(": \(proposed) beats k-means under certain conditions (declared: the noisy cells).")],
                      verdict: sides.isEmpty ? .inconclusive : verdict(sides), sample: sample(relevant),
                      evidence: sides.isEmpty ? evidence + ["no noisy cell in this run"] : evidence)
     }
@@ -138,9 +142,9 @@ public enum Claims {
     /// difference after − before in every cell (all declared); the claim holds when it holds for every
     /// method, is contradicted when some method is contradicted, and is inconclusive otherwise. nil when
     /// either stage is absent.
-    static func stageImproves(from before: String, to after: String, _ records: [TrialRecord],
-                              bootstrap: Bootstrap, statement: String) -> Claim? {
-        let a = records.filter { $0.key.stage == after }, b = records.filter { $0.key.stage == before }
+    static func stageImproves(from before: Stage, to after: Stage, _ records: [TrialRecord],
+                              bootstrap: Bootstrap, statement: Document.Inline) -> Claim? {
+        let a = records.filter { $0.key.stage == after.rawValue }, b = records.filter { $0.key.stage == before.rawValue }
         guard !a.isEmpty, !b.isEmpty else { return nil }
         func cellAcrossStages(_ k: TrialKey) -> TrialKey { var c = PairedStatistics.cell(of: k); c.stage = ""; c.method = k.method; return c }
         let cells = Summary.orderedUnique(a.map { cellAcrossStages($0.key) }.sorted())
@@ -157,14 +161,14 @@ public enum Claims {
         let verdicts = perMethod.values.map(verdict)
         let overall: Verdict = verdicts.allSatisfy { $0 == .reproduced } ? .reproduced
             : (verdicts.contains(.contradicted) ? .contradicted : .inconclusive)
-        return Claim(statement: statement, verdict: overall, sample: sample(a + b), evidence: evidence)
+        return Claim(statementText: statement, verdict: overall, sample: sample(a + b), evidence: evidence)
     }
 
     /// One list item per claim: verdict, statement, sample, then the evidence per condition.
-    public static func markdown(_ claims: [Claim]) -> String {
-        claims.map { c in
-            "- **\(c.verdict.rawValue)** — \(c.statement) Evidence (\(c.sample); mean [95 % interval over pieces], "
-                + "wins/losses/ties): " + c.evidence.joined(separator: "; ") + ".\n"
-        }.joined()
+    public static func markdown(_ claims: [Claim]) -> String { Document([.list(claims.map(item))]).markdown }
+
+    static func item(_ c: Claim) -> Document.Inline {
+        [.strong(c.verdict.rawValue), .text(" — ")] + c.statementText
+            + [.text(" Evidence (\(c.sample); mean [95 % interval over pieces], wins/losses/ties): " + c.evidence.joined(separator: "; ") + ".")]
     }
 }

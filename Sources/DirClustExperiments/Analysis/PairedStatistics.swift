@@ -96,7 +96,7 @@ public enum PairedStatistics {
     /// in `TrialKey.methodOrder`. Rows in cell order, then pair order.
     public static func rows(_ records: [TrialRecord], bootstrap: Bootstrap = .standard) -> [PairRow] {
         var groups: [TrialKey: [String: [TrialRecord]]] = [:]
-        for r in records where r.key.stage != "baseline" {
+        for r in records where r.key.stage != Stage.baselineName {
             groups[cell(of: r.key), default: [:]][r.key.method, default: []].append(r)
         }
         var out: [PairRow] = []
@@ -134,11 +134,18 @@ public enum PairedStatistics {
     /// `pairs.md`: per layout, stage and setting variant, a table of pairs × (condition × angle) cells, each
     /// entry `mean [CI] wins/losses/ties`, bold where the CI excludes 0 with ≥ `minimumPieces` pieces.
     public static func markdown(_ rows: [PairRow], config: ExperimentConfig, bootstrap: Bootstrap = .standard) -> String {
-        var md = "# \(config.name): paired comparisons\n\n"
-        md += "Per cell and pair of methods: the SDR difference A − B (dB) of the same scene and seed, averaged over a "
-        md += "piece's seeds, then over pieces; [\(formatNumber(bootstrap.level * 100)) % percentile-bootstrap interval over pieces, "
-        md += "\(bootstrap.resamples) resamples]; wins/losses/ties of A over the scene × seed pairs. **Bold**: the interval "
-        md += "excludes 0 (with at least \(minimumPieces) pieces).\n\n"
+        document(rows, config: config, bootstrap: bootstrap).markdown + "\n"
+    }
+
+    /// The blocks of `pairs.md` (the report renders the same blocks as HTML).
+    public static func document(_ rows: [PairRow], config: ExperimentConfig, bootstrap: Bootstrap = .standard) -> Document {
+        var doc = Document([
+            .heading(level: 1, [.text("\(config.name): paired comparisons")]),
+            .paragraph([[.text("Per cell and pair of methods: the SDR difference A − B (dB) of the same scene and seed, averaged over a "
+                               + "piece's seeds, then over pieces; [\(formatNumber(bootstrap.level * 100)) % percentile-bootstrap interval over pieces, "
+                               + "\(bootstrap.resamples) resamples]; wins/losses/ties of A over the scene × seed pairs. "),
+                         .strong("Bold"), .text(": the interval excludes 0 (with at least \(minimumPieces) pieces).")]]),
+        ])
         for layout in Summary.orderedUnique(rows.map(\.cell.scene.layout)) {
             let inLayout = rows.filter { $0.cell.scene.layout == layout }
             for stage in Summary.orderedUnique(inLayout.map(\.cell.stage)) {
@@ -152,28 +159,28 @@ public enum PairedStatistics {
                 for v in Set(inStage.map(variant)).sorted() {
                     let cells = inStage.filter { variant($0) == v }
                     let columns = Set(cells.map(column)).sorted { Summary.Column.less($0, $1, conditionOrder: config.conditions.map(\.name)) }
-                    md += "## Layout `\(layout)`, stage `\(stage)` (\(v.label))\n\n"
-                    md += "| A − B | " + columns.map(\.label).joined(separator: " | ") + " |\n"
-                    md += "|---|" + columns.map { _ in "---:" }.joined(separator: "|") + "|\n"
                     var pairs: [(String, String)] = []
                     for r in cells where !pairs.contains(where: { $0 == (r.method, r.versus) }) { pairs.append((r.method, r.versus)) }
-                    for (a, b) in pairs {
-                        md += "| \(a) − \(b) | " + columns.map { c in
-                            guard let r = cells.first(where: { $0.method == a && $0.versus == b && column($0) == c }) else { return "–" }
+                    let body = pairs.map { a, b -> [Document.Inline] in
+                        [[.text("\(a) − \(b)")]] + columns.map { c in
+                            guard let r = cells.first(where: { $0.method == a && $0.versus == b && column($0) == c }) else { return [.text("–")] }
                             return entry(r.difference)
-                        }.joined(separator: " | ") + " |\n"
+                        }
                     }
-                    md += "\n"
+                    doc.blocks += [.heading(level: 2, Summary.panelTitle(layout: layout, stage: stage, variant: v)),
+                                   .table(Document.Table(header: [[.text("A − B")]] + columns.map { [.text($0.label)] },
+                                                         numeric: [false] + columns.map { _ in true }, rows: body))]
                 }
             }
         }
-        return md
+        return doc
     }
 
     /// `+0.23 [−0.10, +0.55] 4/2/0`, bold when significant.
-    static func entry(_ d: PairedDifference) -> String {
+    static func entry(_ d: PairedDifference) -> Document.Inline {
         let ci = d.interval.map { String(format: "[%+.2f, %+.2f]", $0.low, $0.high) } ?? "[–]"
         let text = String(format: "%+.2f ", d.mean) + ci
-        return (d.significance != 0 ? "**\(text)**" : text) + " \(d.wins)/\(d.losses)/\(d.ties)"
+        let counts = " \(d.wins)/\(d.losses)/\(d.ties)"
+        return d.significance != 0 ? [.strong(text), .text(counts)] : [.text(text + counts)]
     }
 }

@@ -22,7 +22,7 @@ public struct SeedSpread: Sendable, Equatable {
     public static func rows(_ records: [TrialRecord]) -> [SeedSpread] {
         var bySeedless: [TrialKey: [Double]] = [:]
         var seedsOf: [String: Set<String>] = [:]
-        for r in records where r.key.stage != "baseline" {
+        for r in records where r.key.stage != Stage.baselineName {
             var k = r.key
             k.seed = ""
             bySeedless[k, default: []].append(r.sdr)
@@ -39,18 +39,24 @@ public struct SeedSpread: Sendable, Equatable {
         }
     }
 
+    /// The `summary.md` section as Markdown, followed by a blank line (empty when no trial has two seeds).
+    public static func markdown(_ rows: [SeedSpread]) -> String { rows.isEmpty ? "" : document(rows).markdown + "\n" }
+
     /// The `summary.md` section (empty when no trial has two seeds).
-    public static func markdown(_ rows: [SeedSpread]) -> String {
-        guard !rows.isEmpty else { return "" }
-        var md = "## Seed sensitivity\n\n"
-        md += "Per trial (scene, method, stage, settings) the SDR range across its seeds (max − min, dB); per method the median "
-        md += "and the maximum over trials. Issue 15's bar for the number of restarts: median ≤ \(formatNumber(medianLimit)) dB and "
-        md += "maximum ≤ \(formatNumber(maximumLimit)) dB for every method.\n\n"
-        md += "| method | trials | seeds | median range | max range | meets the bar |\n|---|---:|---:|---:|---:|---|\n"
-        for r in rows {
-            md += "| \(r.method) | \(r.trials) | \(r.seeds) | " + String(format: "%.2f | %.2f", r.median, r.maximum)
-                + " | \(r.meetsCriterion ? "yes" : "no") |\n"
-        }
-        return md + "\n"
+    public static func document(_ rows: [SeedSpread]) -> Document {
+        guard !rows.isEmpty else { return Document() }
+        return Document([
+            .heading(level: 2, [.text("Seed sensitivity")]),
+            .paragraph([[.text("Per trial (scene, method, stage, settings) the SDR range across its seeds (max − min, dB); per method the median "
+                               + "and the maximum over trials. Issue 15's bar for the number of restarts: median ≤ \(formatNumber(medianLimit)) dB and "
+                               + "maximum ≤ \(formatNumber(maximumLimit)) dB for every method.")]]),
+            .table(Document.Table(
+                header: ["method", "trials", "seeds", "median range", "max range", "meets the bar"].map { [.text($0)] },
+                numeric: [false, true, true, true, true, false],
+                rows: rows.map { r in
+                    [r.method, String(r.trials), String(r.seeds), String(format: "%.2f", r.median), String(format: "%.2f", r.maximum),
+                     r.meetsCriterion ? "yes" : "no"].map { [.text($0)] }
+                })),
+        ])
     }
 }

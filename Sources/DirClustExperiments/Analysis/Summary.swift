@@ -125,12 +125,24 @@ public enum Summary {
     /// bootstrap interval over pieces] (n), laid out like the paper's two panels, then the paper's claims
     /// with their verdicts (`Claims`).
     public static func markdown(_ records: [TrialRecord], config: ExperimentConfig, bootstrap: Bootstrap = .standard) -> String {
+        document(records, config: config, bootstrap: bootstrap).markdown
+    }
+
+    /// The blocks of `summary.md` (the report renders the same blocks as HTML).
+    public static func document(_ records: [TrialRecord], config: ExperimentConfig, bootstrap: Bootstrap = .standard) -> Document {
         let rows = rows(records, bootstrap: bootstrap)
-        var md = "# \(config.name): SDR summary\n\n"
-        md += "SDR in dB (BSS Eval v3, metric `\(config.metric.rawValue)`): mean over pieces and seeds [\(formatNumber(bootstrap.level * 100)) % "
-        md += "percentile-bootstrap interval of the mean over pieces, each piece's seeds averaged first, \(bootstrap.resamples) resamples]; "
-        md += "n = number of trials per cell. `mixture` = the unprocessed mixture (lower bound), `ibm` = the ideal binary mask (upper bound).\n"
-        md += "Config hash `\(config.hash.prefix(12))`; \(Set(records.map(\.key.scene.piece)).count) pieces, \(records.count) trials.\n\n"
+        var doc = Document([
+            .heading(level: 1, [.text("\(config.name): SDR summary")]),
+            .paragraph([
+                [.text("SDR in dB (BSS Eval v3, metric "), .code(config.metric.rawValue),
+                 .text("): mean over pieces and seeds [\(formatNumber(bootstrap.level * 100)) % percentile-bootstrap interval of the mean over pieces, "
+                       + "each piece's seeds averaged first, \(bootstrap.resamples) resamples]; n = number of trials per cell. "),
+                 .code(Bound.mixture.rawValue), .text(" = the unprocessed mixture (lower bound), "),
+                 .code(Bound.ibm.rawValue), .text(" = the ideal binary mask (upper bound).")],
+                [.text("Config hash "), .code(String(config.hash.prefix(12))),
+                 .text("; \(Set(records.map(\.key.scene.piece)).count) pieces, \(records.count) trials.")],
+            ]),
+        ])
         let layouts = orderedUnique(rows.map(\.layout))
         let baselines = rows.filter { $0.stage == Stage.baselineName }
         for layout in layouts {
@@ -142,25 +154,32 @@ public enum Summary {
                         + baselines.filter { $0.layout == layout }
                     let columns = Set(cells.map { Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) })
                         .sorted { Column.less($0, $1, conditionOrder: config.conditions.map(\.name)) }
-                    md += "## Layout `\(layout)`, stage `\(stage)` (\(v.label))\n\n"
-                    md += "| method | " + columns.map(\.label).joined(separator: " | ") + " |\n"
-                    md += "|---|" + columns.map { _ in "---:" }.joined(separator: "|") + "|\n"
-                    for method in orderedMethods(cells.map(\.method)) {
-                        md += "| \(method) | " + columns.map { c in
-                            guard let r = cells.first(where: { $0.method == method && Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) == c }) else { return "–" }
-                            return String(format: "%.2f ", r.sdr.mean) + intervalText(r.sdrInterval) + " (\(r.sdr.n))"
-                        }.joined(separator: " | ") + " |\n"
+                    let body = orderedMethods(cells.map(\.method)).map { method -> [Document.Inline] in
+                        [[.text(method)]] + columns.map { c in
+                            guard let r = cells.first(where: { $0.method == method && Column(condition: $0.condition, snrDb: $0.snrDb, angleDeg: $0.angleDeg) == c }) else { return [.text("–")] }
+                            return [.text(String(format: "%.2f ", r.sdr.mean) + intervalText(r.sdrInterval) + " (\(r.sdr.n))")]
+                        }
                     }
-                    md += "\n"
+                    doc.blocks += [.heading(level: 2, panelTitle(layout: layout, stage: stage, variant: v)),
+                                   .table(Document.Table(header: [[.text("method")]] + columns.map { [.text($0.label)] },
+                                                         numeric: [false] + columns.map { _ in true }, rows: body))]
                 }
             }
         }
-        md += SeedSpread.markdown(SeedSpread.rows(records))
-        md += "## The paper's claims\n\n"
-        md += Claims.markdown(Claims.check(records, config: config, bootstrap: bootstrap))
-        md += "\nStd, SIR and SAR per cell are in `summary.csv`; every paired comparison of two methods is in `pairs.md` / `pairs.csv`; "
-        md += "every trial is in `trials.csv`.\n"
-        return md
+        doc = doc + SeedSpread.document(SeedSpread.rows(records))
+        doc.blocks += [
+            .heading(level: 2, [.text("The paper's claims")]),
+            .list(Claims.check(records, config: config, bootstrap: bootstrap).map(Claims.item)),
+            .paragraph([[.text("Std, SIR and SAR per cell are in "), .code("summary.csv"),
+                         .text("; every paired comparison of two methods is in "), .code("pairs.md"), .text(" / "), .code("pairs.csv"),
+                         .text("; every trial is in "), .code(TrialTable.fileName), .text(".")]]),
+        ]
+        return doc
+    }
+
+    /// `Layout `fan`, stage `clustering` (K = 6, weighting power, …)`: a panel's heading.
+    static func panelTitle(layout: String, stage: String, variant: Variant) -> Document.Inline {
+        [.text("Layout "), .code(layout), .text(", stage "), .code(stage), .text(" (\(variant.label))")]
     }
 
     /// `[−2.25, −1.40]` (two decimals), `[–]` without an interval.

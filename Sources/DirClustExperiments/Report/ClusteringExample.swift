@@ -49,7 +49,7 @@ public struct ClusteringExample: Codable, Sendable, Equatable {
     /// The figure: one `DirectionPlot` per method in rows of three — k-means, tMM and GGMM first (the
     /// lecture's comparison), then the others — each titled with its SDR.
     public func svg() -> String {
-        let lead = ["kmeans", "tmm", "ggmm"]
+        let lead = [ClusteringMethod.kmeans, .tmm, .ggmm].map(\.rawValue)
         let ordered = fits.filter { lead.contains($0.method) }.sorted { compareRank($0.method, $1.method, lead) < 0 }
             + fits.filter { !lead.contains($0.method) }
         let panels = ordered.map { m in
@@ -63,20 +63,19 @@ public struct ClusteringExample: Codable, Sendable, Equatable {
         let width = rows.map { r in r.map { sizes[$0].width }.reduce(0, +) }.max() ?? 0
         let rowHeights = rows.map { r in r.map { sizes[$0].height }.max() ?? 0 }
         let height = header + rowHeights.reduce(0, +)
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\">\n"
-        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\(Int(width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"17\" font-weight=\"bold\">\(htmlEscape(title)): the fitted clusters (target drawn wide)</text>\n"
+        var s = SVG.start(width: width, height: height, fontFamily: "sans-serif")
+        s += SVG.text("\(title): the fitted clusters (target drawn wide)", x: width / 2, y: 26, attributes: "font-size=\"17\" font-weight=\"bold\"")
         var y = header
         for (ri, r) in rows.enumerated() {
             var x = 0.0
             for i in r {
                 // A nested <svg> positioned by x/y: each panel keeps its own coordinates.
-                s += panels[i].replacingOccurrences(of: "<svg ", with: "<svg x=\"\(Int(x))\" y=\"\(Int(y))\" ", options: [], range: panels[i].range(of: "<svg "))
+                s += panels[i].replacingOccurrences(of: "<svg ", with: "<svg x=\"\(SVG.n(x))\" y=\"\(SVG.n(y))\" ", options: [], range: panels[i].range(of: "<svg "))
                 x += sizes[i].width
             }
             y += rowHeights[ri]
         }
-        return s + "</svg>\n"
+        return s + SVG.end
     }
 
     /// The weighted θ distribution of fitting points (radians) as a density per degree in 180 bins of 0.5°.

@@ -4,8 +4,8 @@ import Foundation
 /// The picture the paper uses to explain directional clustering: the weighted histogram of the direction
 /// θ over 0° … 90° with each fitted component density π_k p_k(θ) and the mixture Σ_k π_k p_k(θ) drawn
 /// over it (for k-means, which has no density, vertical lines at the centroids). Built from plain arrays
-/// and rendered as a self-contained SVG; every y value is a density per degree, so bars and curves share
-/// one axis.
+/// and rendered as a self-contained SVG with the run's one SVG vocabulary (`SVG`); every y value is a
+/// density per degree, so bars and curves share one axis.
 public struct DirectionPlot: Sendable, Equatable {
     public var title: String
     /// Bar heights (density per degree) of equal bins covering 0° … 90°.
@@ -49,66 +49,57 @@ public struct DirectionPlot: Sendable, Equatable {
     public static let defaultPlotWidth = 640.0
     static let height = 460.0
     static let left = 72.0, right = 20.0, top = 42.0, bottom = 62.0
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
-                          "#bcbd22", "#7f7f7f"]
     /// Legend rows beyond this many components are summarised in one line.
     static let legendComponentLimit = 10
 
+    /// The legend: histogram, components (or centroids) by colour, mixture, target direction.
+    var legendEntries: [SVG.LegendEntry] {
+        var rows: [SVG.LegendEntry] = [.init(mark: .bar(SVG.histogram), label: histogramLabel)]
+        let limit = Self.legendComponentLimit
+        rows += components.prefix(limit).enumerated().map { .init(mark: .line(SVG.colour($0)), label: $1.label) }
+        if components.count > limit { rows.append(.init(mark: .none, label: "… and \(components.count - limit) more components")) }
+        if mixture != nil { rows.append(.init(mark: .line("black"), label: "mixture")) }
+        rows += markers.prefix(limit).enumerated().map { .init(mark: .line(SVG.colour($0)), label: $1.label) }
+        if markers.count > limit { rows.append(.init(mark: .none, label: "… and \(markers.count - limit) more centroids")) }
+        if let t = targetDegrees { rows.append(.init(mark: .line("black", dashed: true), label: "target direction \(f1(t))°")) }
+        return rows
+    }
+
     /// The SVG document (deterministic: the same plot always gives the same bytes).
     public func svg() -> String {
-        // Legend rows; the legend sits right of the plot, so it never hides a peak.
-        var rows: [(kind: String, colour: String, label: String)] = [("bar", "#c8c8c8", histogramLabel)]
-        for (k, c) in components.enumerated().prefix(Self.legendComponentLimit) {
-            rows.append(("line", Self.palette[k % Self.palette.count], c.label))
-        }
-        if components.count > Self.legendComponentLimit {
-            rows.append(("none", "none", "… and \(components.count - Self.legendComponentLimit) more components"))
-        }
-        if mixture != nil { rows.append(("line", "black", "mixture")) }
-        for (k, m) in markers.enumerated().prefix(Self.legendComponentLimit) {
-            rows.append(("line", Self.palette[k % Self.palette.count], m.label))
-        }
-        if markers.count > Self.legendComponentLimit {
-            rows.append(("none", "none", "… and \(markers.count - Self.legendComponentLimit) more centroids"))
-        }
-        if let t = targetDegrees { rows.append(("dash", "black", "target direction \(f1(t))°")) }
-        // Width from the longest label at ~6.6 units per character of the 12-unit sans-serif font.
-        let legendW = 46 + 6.6 * Double(rows.map(\.label.count).max() ?? 0)
-        let plotW = plotWidth, plotH = Self.height - Self.top - Self.bottom
-        let width = Self.left + plotW + 24 + legendW + Self.right
-        let x0 = Self.left, y0 = Self.top + plotH
-        func px(_ deg: Double) -> Double { x0 + deg / 90 * plotW }
+        // The legend sits right of the plot, so it never hides a peak.
+        let legend = legendEntries
+        let legendW = SVG.legendWidth(legend)
+        let area = SVG.Area(x: Self.left, y: Self.top, width: plotWidth, height: Self.height - Self.top - Self.bottom)
+        let width = area.right + 24 + legendW + Self.right
+        func px(_ deg: Double) -> Double { area.x + deg / 90 * area.width }
         var peak = histogram.max() ?? 0
         for c in components { peak = max(peak, c.values.max() ?? 0) }
         peak = max(peak, mixture?.max() ?? 0)
         let (yMax, yStep) = niceAxis(peak)
-        func py(_ v: Double) -> Double { y0 - min(max(v, 0), yMax) / yMax * plotH }
+        func py(_ v: Double) -> Double { area.bottom - min(max(v, 0), yMax) / yMax * area.height }
+        let n = SVG.n
 
-        var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(f0(width))" height="\(f0(Self.height))" \
-        viewBox="0 0 \(f0(width)) \(f0(Self.height))" font-family="sans-serif" font-size="12">
+        var s = SVG.start(width: width, height: Self.height, fontFamily: "sans-serif")
+        s += SVG.text(title, x: area.x + area.width / 2, y: 24, attributes: "font-size=\"15\"")
 
-        """
-        s += "<rect x=\"0\" y=\"0\" width=\"\(f0(width))\" height=\"\(f0(Self.height))\" fill=\"white\"/>\n"
-        s += "<text x=\"\(f1(x0 + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(escaped(title))</text>\n"
-
-        // Grid and axes.
-        s += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n"
-        for deg in stride(from: 0.0, through: 90.0, by: 15) {
-            s += "<line x1=\"\(f1(px(deg)))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(px(deg)))\" y2=\"\(f1(y0))\"/>\n"
+        // Grid, ticks and axis titles.
+        let decimals = yStep >= 1 ? 0 : Int((-log10(yStep)).rounded(.up))
+        s += SVG.yAxis(stride(from: 0.0, through: yMax * (1 + 1e-9), by: yStep).map { $0 }, y: py, area: area,
+                       label: { String(format: "%.\(decimals)f", $0) }, title: "density (per degree)", titleX: 16)
+        s += SVG.xAxis(stride(from: 0.0, through: 90.0, by: 15).map { ($0, "\(Int($0))°") }, x: px, area: area, gridLines: true)
+        for (deg, name) in [(0.0, "left"), (45.0, "centre"), (90.0, "right")] {
+            s += SVG.text(name, x: px(deg), y: area.bottom + 30, attributes: "fill=\"#555\"")
         }
-        for v in stride(from: 0.0, through: yMax * (1 + 1e-9), by: yStep) {
-            s += "<line x1=\"\(f1(x0))\" y1=\"\(f1(py(v)))\" x2=\"\(f1(x0 + plotW))\" y2=\"\(f1(py(v)))\"/>\n"
-        }
-        s += "</g>\n"
+        s += SVG.text("direction θ = atan2(|right|, |left|) in degrees", x: area.x + area.width / 2, y: Self.height - 8)
 
         // Histogram bars.
         if !histogram.isEmpty {
             let binW = 90 / Double(histogram.count)
-            s += "<g fill=\"#c8c8c8\" stroke=\"none\" class=\"histogram\">\n"
+            s += "<g fill=\"\(SVG.histogram)\" stroke=\"none\" class=\"histogram\">\n"
             for (b, h) in histogram.enumerated() where h > 0 {
                 let top = py(h)
-                s += "<rect x=\"\(f2(px(Double(b) * binW)))\" y=\"\(f2(top))\" width=\"\(f2(px(binW) - px(0)))\" height=\"\(f2(y0 - top))\"/>\n"
+                s += "<rect x=\"\(n(px(Double(b) * binW)))\" y=\"\(n(top))\" width=\"\(n(px(binW) - px(0)))\" height=\"\(n(area.bottom - top))\"/>\n"
             }
             s += "</g>\n"
         }
@@ -116,57 +107,30 @@ public struct DirectionPlot: Sendable, Equatable {
         // Fitted curves and markers.
         func polyline(_ values: [Double], colour: String, width: Double, cls: String) -> String {
             precondition(values.count == curveDegrees.count, "DirectionPlot: a curve and curveDegrees differ in length")
-            let points = zip(curveDegrees, values).map { "\(f1(px($0))),\(f1(py($1)))" }.joined(separator: " ")
-            return "<polyline class=\"\(cls)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(f1(width))\" points=\"\(points)\"/>\n"
+            let points = zip(curveDegrees, values).map { "\(n(px($0))),\(n(py($1)))" }.joined(separator: " ")
+            return "<polyline class=\"\(cls)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(n(width))\" points=\"\(points)\"/>\n"
+        }
+        func vertical(_ deg: Double, cls: String, colour: String, width: Double, dashed: Bool = false) -> String {
+            "<line class=\"\(cls)\" x1=\"\(n(px(deg)))\" y1=\"\(n(area.y))\" x2=\"\(n(px(deg)))\" y2=\"\(n(area.bottom))\" stroke=\"\(colour)\" stroke-width=\"\(n(width))\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")/>\n"
         }
         // The mixture first and wide, so each component's colour shows on top of it where it dominates.
         if let mixture { s += polyline(mixture, colour: "black", width: 3.2, cls: "mixture") }
         for (k, c) in components.enumerated() {
-            s += polyline(c.values, colour: Self.palette[k % Self.palette.count], width: highlighted.contains(k) ? 3.6 : 1.4,
+            s += polyline(c.values, colour: SVG.colour(k), width: highlighted.contains(k) ? 3.6 : 1.4,
                           cls: highlighted.contains(k) ? "component target-cluster" : "component")
         }
         for (k, m) in markers.enumerated() {
-            s += "<line class=\"marker\" x1=\"\(f1(px(m.degrees)))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(px(m.degrees)))\" y2=\"\(f1(y0))\" stroke=\"\(Self.palette[k % Self.palette.count])\" stroke-width=\"\(highlighted.contains(k) ? 4 : 2)\"/>\n"
+            s += vertical(m.degrees, cls: "marker", colour: SVG.colour(k), width: highlighted.contains(k) ? 4 : 2)
         }
-        if let t = targetDegrees {
-            s += "<line class=\"target\" x1=\"\(f1(px(t)))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(px(t)))\" y2=\"\(f1(y0))\" stroke=\"black\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
-        }
+        if let t = targetDegrees { s += vertical(t, cls: "target", colour: "black", width: 1.2, dashed: true) }
 
-        // Axes, ticks and labels.
+        // Axis lines over the bars.
         s += "<g stroke=\"black\" stroke-width=\"1\">\n"
-        s += "<line x1=\"\(f1(x0))\" y1=\"\(f1(y0))\" x2=\"\(f1(x0 + plotW))\" y2=\"\(f1(y0))\"/>\n"
-        s += "<line x1=\"\(f1(x0))\" y1=\"\(f1(Self.top))\" x2=\"\(f1(x0))\" y2=\"\(f1(y0))\"/>\n"
+        s += "<line x1=\"\(n(area.x))\" y1=\"\(n(area.bottom))\" x2=\"\(n(area.right))\" y2=\"\(n(area.bottom))\"/>\n"
+        s += "<line x1=\"\(n(area.x))\" y1=\"\(n(area.y))\" x2=\"\(n(area.x))\" y2=\"\(n(area.bottom))\"/>\n"
         s += "</g>\n"
-        for deg in stride(from: 0.0, through: 90.0, by: 15) {
-            s += "<text x=\"\(f1(px(deg)))\" y=\"\(f1(y0 + 16))\" text-anchor=\"middle\">\(Int(deg))°</text>\n"
-        }
-        for (deg, name) in [(0.0, "left"), (45.0, "centre"), (90.0, "right")] {
-            s += "<text x=\"\(f1(px(deg)))\" y=\"\(f1(y0 + 30))\" text-anchor=\"middle\" fill=\"#555\">\(name)</text>\n"
-        }
-        let decimals = yStep >= 1 ? 0 : Int((-log10(yStep)).rounded(.up))
-        for v in stride(from: 0.0, through: yMax * (1 + 1e-9), by: yStep) {
-            s += "<text x=\"\(f1(x0 - 6))\" y=\"\(f1(py(v) + 4))\" text-anchor=\"end\">\(String(format: "%.\(decimals)f", v))</text>\n"
-        }
-        s += "<text x=\"\(f1(x0 + plotW / 2))\" y=\"\(f1(Self.height - 8))\" text-anchor=\"middle\">direction θ = atan2(|right|, |left|) in degrees</text>\n"
-        s += "<text transform=\"translate(16 \(f1(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">density (per degree)</text>\n"
-
-        let legendX = x0 + plotW + 32, legendY = Self.top + 8
-        s += "<g class=\"legend\">\n"
-        s += "<rect x=\"\(f1(legendX - 8))\" y=\"\(f1(legendY - 4))\" width=\"\(f1(legendW))\" height=\"\(f1(Double(rows.count) * 17 + 6))\" fill=\"white\" stroke=\"#999\"/>\n"
-        for (i, row) in rows.enumerated() {
-            let y = legendY + Double(i) * 17 + 9
-            switch row.kind {
-            case "bar":
-                s += "<rect x=\"\(f1(legendX))\" y=\"\(f1(y - 6))\" width=\"22\" height=\"10\" fill=\"\(row.colour)\"/>\n"
-            case "line", "dash":
-                let dash = row.kind == "dash" ? " stroke-dasharray=\"6 4\"" : ""
-                s += "<line x1=\"\(f1(legendX))\" y1=\"\(f1(y - 1))\" x2=\"\(f1(legendX + 22))\" y2=\"\(f1(y - 1))\" stroke=\"\(row.colour)\" stroke-width=\"2\"\(dash)/>\n"
-            default: break
-            }
-            s += "<text x=\"\(f1(legendX + 30))\" y=\"\(f1(y + 3))\">\(escaped(row.label))</text>\n"
-        }
-        s += "</g>\n</svg>\n"
-        return s
+        s += SVG.legend(legend, x: area.right + 32, y: Self.top + 8, layout: .box(width: legendW))
+        return s + SVG.end
     }
 }
 
@@ -237,11 +201,5 @@ func niceAxis(_ peak: Double) -> (top: Double, step: Double) {
     return ((peak * 1.05 / step).rounded(.up) * step, step)
 }
 
-private func f0(_ x: Double) -> String { String(format: "%.0f", x) }
 private func f1(_ x: Double) -> String { String(format: "%.1f", x) }
 private func f2(_ x: Double) -> String { String(format: "%.2f", x) }
-
-private func escaped(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-}

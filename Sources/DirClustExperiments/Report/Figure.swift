@@ -5,9 +5,8 @@ import Foundation
 /// (columns). When no axis has more than two values: grouped bars, methods along x (mixture … ibm), one bar
 /// per angle (× setting), error bars = the 95 % bootstrap interval of the mean over pieces
 /// (`SummaryRow.sdrInterval`). When the angle, SNR or K axis is swept over ≥ 3 values:
-/// SDR curves against that axis, one line per method. Plain SVG, no scripts, readable without the text.
+/// SDR curves against that axis, one line per method. Drawn with the run's one SVG vocabulary (`SVG`).
 public enum Figure {
-    static let palette = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#000000"]
     static let panelW = 470.0, panelH = 270.0, left = 56.0, top = 56.0, gap = 28.0
     /// Room below a panel for its x labels and legend, before the next row's title.
     static let rowExtra = 62.0
@@ -20,24 +19,20 @@ public enum Figure {
         let axis = sweptAxis(rows)
         let width = left + Double(conditions.count) * (panelW + gap) + 20
         let height = top + Double(panelRows.count) * (panelH + gap + rowExtra) + 20
-        var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="16" font-weight="bold">\(esc(title))</text>
-
-        """
+        var s = SVG.start(width: width, height: height)
+        s += SVG.text(title, x: width / 2, y: 22, attributes: "font-size=\"16\" font-weight=\"bold\"")
         let (lo, hi) = yRange(rows)
         for (ri, pr) in panelRows.enumerated() {
             for (ci, cond) in conditions.enumerated() {
                 let x0 = left + Double(ci) * (panelW + gap), y0 = top + Double(ri) * (panelH + gap + rowExtra)
                 let cells = rows.filter { $0.condition == cond && $0.layout == pr.layout && ($0.stage == pr.stage || $0.stage == Stage.baselineName) }
-                s += "<text x=\"\(f(x0 + panelW / 2))\" y=\"\(f(y0 - 8))\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">\(esc("\(pr.layout) · \(pr.stage) · \(cond)"))</text>\n"
+                s += SVG.text("\(pr.layout) · \(pr.stage) · \(cond)", x: x0 + panelW / 2, y: y0 - 8, attributes: "font-size=\"13\" font-weight=\"bold\"")
                 s += axes(x0: x0, y0: y0, lo: lo, hi: hi)
                 if let axis { s += lines(cells, axis: axis, x0: x0, y0: y0, lo: lo, hi: hi) }
                 else { s += bars(cells, x0: x0, y0: y0, lo: lo, hi: hi) }
             }
         }
-        return s + "</svg>\n"
+        return s + SVG.end
     }
 
     struct PanelRow: Hashable { var layout, stage: String }
@@ -68,18 +63,14 @@ public enum Figure {
         y0 + panelH - (min(max(v, lo), hi) - lo) / (hi - lo) * panelH
     }
 
+    /// The panel's frame and its SDR axis: grid lines every 5 dB (10 dB beyond a 30 dB range), 0 dB dark.
     static func axes(x0: Double, y0: Double, lo: Double, hi: Double) -> String {
-        var s = "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(panelW))\" height=\"\(f(panelH))\" fill=\"none\" stroke=\"#888\"/>\n"
+        let area = SVG.Area(x: x0, y: y0, width: panelW, height: panelH)
         let step = (hi - lo) > 30 ? 10.0 : 5.0
-        var v = lo
-        while v <= hi + 1e-9 {
-            let y = yPixel(v, y0: y0, lo: lo, hi: hi)
-            s += "<line x1=\"\(f(x0))\" y1=\"\(f(y))\" x2=\"\(f(x0 + panelW))\" y2=\"\(f(y))\" stroke=\"\(v == 0 ? "#444" : "#ddd")\"/>"
-            s += "<text x=\"\(f(x0 - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(formatNumber(v))</text>\n"
-            v += step
-        }
-        s += "<text transform=\"translate(\(f(x0 - 38)),\(f(y0 + panelH / 2))) rotate(-90)\" text-anchor=\"middle\">SDR (dB)</text>\n"
-        return s
+        let ticks = stride(from: lo, through: hi + 1e-9, by: step).map { $0 }
+        return "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(y0))\" width=\"\(SVG.n(panelW))\" height=\"\(SVG.n(panelH))\" fill=\"none\" stroke=\"\(SVG.frame)\"/>\n"
+            + SVG.yAxis(ticks, y: { yPixel($0, y0: y0, lo: lo, hi: hi) }, area: area, label: formatNumber, title: "SDR (dB)",
+                        titleX: x0 - 38, emphasised: { $0 == 0 })
     }
 
     /// Bars: x groups = methods; one bar per (angle, setting) series.
@@ -101,17 +92,17 @@ public enum Figure {
                 guard let r = cells.first(where: { $0.method == m && ($0.stage == Stage.baselineName ? "θ=\($0.angleDeg)°" == angleLabel(label) : seriesLabel($0) == label) }) else { continue }
                 let x = gx + Double(si) * barW
                 let y = yPixel(r.sdr.mean, y0: y0, lo: lo, hi: hi), yz = yPixel(0, y0: y0, lo: lo, hi: hi)
-                s += "<rect x=\"\(f(x))\" y=\"\(f(min(y, yz)))\" width=\"\(f(barW * 0.92))\" height=\"\(f(abs(yz - y)))\" fill=\"\(palette[si % palette.count])\"><title>\(esc("\(m) \(label): " + String(format: "%.2f dB ", r.sdr.mean) + Summary.intervalText(r.sdrInterval) + " (n=\(r.sdr.n))"))</title></rect>"
+                s += "<rect x=\"\(SVG.n(x))\" y=\"\(SVG.n(min(y, yz)))\" width=\"\(SVG.n(barW * 0.92))\" height=\"\(SVG.n(abs(yz - y)))\" fill=\"\(SVG.colour(si))\"><title>\(markupEscape("\(m) \(label): " + String(format: "%.2f dB ", r.sdr.mean) + Summary.intervalText(r.sdrInterval) + " (n=\(r.sdr.n))"))</title></rect>"
                 guard let ci = r.sdrInterval else { s += "\n"; continue }
                 let yl = yPixel(ci.low, y0: y0, lo: lo, hi: hi), yh = yPixel(ci.high, y0: y0, lo: lo, hi: hi)
                 let cx = x + barW * 0.46
-                s += "<line x1=\"\(f(cx))\" y1=\"\(f(yl))\" x2=\"\(f(cx))\" y2=\"\(f(yh))\" stroke=\"black\"/>"
-                s += "<line x1=\"\(f(cx - 3))\" y1=\"\(f(yl))\" x2=\"\(f(cx + 3))\" y2=\"\(f(yl))\" stroke=\"black\"/>"
-                s += "<line x1=\"\(f(cx - 3))\" y1=\"\(f(yh))\" x2=\"\(f(cx + 3))\" y2=\"\(f(yh))\" stroke=\"black\"/>\n"
+                s += "<line x1=\"\(SVG.n(cx))\" y1=\"\(SVG.n(yl))\" x2=\"\(SVG.n(cx))\" y2=\"\(SVG.n(yh))\" stroke=\"black\"/>"
+                s += "<line x1=\"\(SVG.n(cx - 3))\" y1=\"\(SVG.n(yl))\" x2=\"\(SVG.n(cx + 3))\" y2=\"\(SVG.n(yl))\" stroke=\"black\"/>"
+                s += "<line x1=\"\(SVG.n(cx - 3))\" y1=\"\(SVG.n(yh))\" x2=\"\(SVG.n(cx + 3))\" y2=\"\(SVG.n(yh))\" stroke=\"black\"/>\n"
             }
-            s += "<text x=\"\(f(gx + groupW * 0.4))\" y=\"\(f(y0 + panelH + 16))\" text-anchor=\"middle\">\(esc(m))</text>\n"
+            s += SVG.text(m, x: gx + groupW * 0.4, y: y0 + panelH + 16)
         }
-        return s + legend(series, x0: x0, y0: y0 + panelH + 26, dashed: [])
+        return s + SVG.legend(series.enumerated().map { .init(mark: .bar(SVG.colour($0)), label: $1) }, x: x0, y: y0 + panelH + 26, layout: .row)
     }
 
     /// The bounds' method names (drawn dashed).
@@ -134,29 +125,17 @@ public enum Figure {
                 pts.append((xPixel(xv), yPixel(g.map(\.sdr.mean).reduce(0, +) / Double(g.count), y0: y0, lo: lo, hi: hi)))
             }
             let dash = bounds.contains(m) ? " stroke-dasharray=\"5,3\"" : ""
-            s += "<polyline fill=\"none\" stroke=\"\(palette[mi % palette.count])\" stroke-width=\"2\"\(dash) points=\"\(pts.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
-            for p in pts { s += "<circle cx=\"\(f(p.0))\" cy=\"\(f(p.1))\" r=\"3\" fill=\"\(palette[mi % palette.count])\"/>" }
+            s += "<polyline fill=\"none\" stroke=\"\(SVG.colour(mi))\" stroke-width=\"2\"\(dash) points=\"\(pts.map { "\(SVG.n($0.0)),\(SVG.n($0.1))" }.joined(separator: " "))\"/>\n"
+            for p in pts { s += "<circle cx=\"\(SVG.n(p.0))\" cy=\"\(SVG.n(p.1))\" r=\"3\" fill=\"\(SVG.colour(mi))\"/>" }
         }
-        for x in xs { if let v = Double(x) { s += "<text x=\"\(f(xPixel(v)))\" y=\"\(f(y0 + panelH + 16))\" text-anchor=\"middle\">\(esc(x))</text>" } }
+        s += SVG.xAxis(xs.compactMap { x in Double(x).map { ($0, x) } }, x: xPixel,
+                       area: SVG.Area(x: x0, y: y0, width: panelW, height: panelH), gridLines: false)
         let name = axis == \SummaryRow.K ? "K" : (axis == \SummaryRow.snrDb ? "SNR (dB)" : "θ (°)")
-        s += "<text x=\"\(f(x0 + panelW / 2))\" y=\"\(f(y0 + panelH + 31))\" text-anchor=\"middle\" font-style=\"italic\">\(name)</text>\n"
-        return s + legend(methods, x0: x0, y0: y0 + panelH + 40, dashed: bounds)
-    }
-
-    static func legend(_ labels: [String], x0: Double, y0: Double, dashed: [String]) -> String {
-        var s = "", x = x0
-        for (i, l) in labels.enumerated() {
-            s += "<rect x=\"\(f(x))\" y=\"\(f(y0))\" width=\"12\" height=\"10\" fill=\"\(palette[i % palette.count])\"\(dashed.contains(l) ? " opacity=\"0.6\"" : "")/>"
-            s += "<text x=\"\(f(x + 16))\" y=\"\(f(y0 + 9))\">\(esc(l))</text>"
-            x += 28 + Double(l.count) * 8
-        }
-        return s + "\n"
+        s += SVG.text(name, x: x0 + panelW / 2, y: y0 + panelH + 31, attributes: "font-style=\"italic\"")
+        return s + SVG.legend(methods.enumerated().map { .init(mark: .line(SVG.colour($0), dashed: bounds.contains($1)), label: $1) },
+                              x: x0, y: y0 + panelH + 40, layout: .row)
     }
 
     static func angleLabel(_ series: String) -> String { String(series.split(separator: " ").first ?? "") }
 
-    static func f(_ x: Double) -> String { String(format: "%.1f", x) }
-    static func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
 }

@@ -14,7 +14,8 @@ public let reportFileName = "report.html"
 /// Writes `report.html` into a finished run directory: the run's summary tables, its figure inline, its
 /// provenance, and a listening section — per demo scene an `<audio>` player for the mixture, the target's
 /// dry reference, the ideal binary mask and each method's clustering and after-NMF output, each with the
-/// trial's SDR/SIR/SAR exactly as written in `trials.csv`.
+/// clip's own SDR (`ClipScores`: what is played) and the whole trial's SDR/SIR/SAR exactly as written in
+/// `trials.csv`, labelled apart.
 ///
 /// Plain HTML and CSS: no script, no network, only relative links (to `demo/…` and the run's files), so
 /// the directory can be copied or served anywhere. Checks the run first (`ReportInputs`): an empty or
@@ -34,6 +35,8 @@ struct HTMLReport {
     init(_ inputs: ReportInputs) { self.inputs = inputs }
 
     var config: ExperimentConfig { inputs.config }
+    /// The run's trials in key order: what the summary and pairs tables are computed from, as for `summary.md`.
+    var records: [TrialRecord] { inputs.records.values.sorted { $0.key < $1.key } }
 
     func page() -> String {
         let title = "\(config.name): directional clustering report"
@@ -43,14 +46,14 @@ struct HTMLReport {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(htmlEscape(title))</title>
+        <title>\(markupEscape(title))</title>
         <style>
         \(Self.css)
         </style>
         </head>
         <body\(stages.count > 2 ? " class=\"wide\"" : "")>
         <header>
-        <h1>\(htmlEscape(title))</h1>
+        <h1>\(markupEscape(title))</h1>
         <p class="meta">\(meta())</p>
         <nav><a href="#listening">Listening</a> ·  <a href="#figure">Figure</a> · <a href="#clustering">Clustering</a> · <a href="#summary">Summary</a> · <a href="#pairs">Paired comparisons</a> · <a href="#provenance">Provenance</a> · <a href="#files">Files</a></nav>
         </header>
@@ -62,11 +65,11 @@ struct HTMLReport {
         </section>
         \(clustering())
         <section id="summary">
-        \(ReportMarkdown.html(Self.droppingTitle(inputs.summaryMarkdown)))
+        \(Summary.document(records, config: config).droppingTitle.html)
         </section>
         <section id="pairs">
         <h2>Paired comparisons</h2>
-        \(ReportMarkdown.html(Self.droppingTitle(inputs.pairsMarkdown)))
+        \(PairedStatistics.document(PairedStatistics.rows(records), config: config).droppingTitle.html)
         </section>
         \(provenance())
         \(files())
@@ -80,7 +83,7 @@ struct HTMLReport {
         let p = inputs.provenance
         let commit = String(p.gitCommit.prefix(12)) + (p.gitDirty ? " (modified)" : "")
         let pieces = Set(inputs.records.keys.map(\.scene.piece)).count
-        return "config <code>\(htmlEscape(String(p.configHash.prefix(12))))</code> · commit <code>\(htmlEscape(commit))</code> · "
+        return "config <code>\(markupEscape(String(p.configHash.prefix(12))))</code> · commit <code>\(markupEscape(commit))</code> · "
             + "\(pieces) piece\(pieces == 1 ? "" : "s") · \(inputs.plan.scenes.count) scenes · \(inputs.records.count) trials · "
             + "\(config.sampleRate / 1000) kHz, \(formatNumber(config.excerpt.seconds)) s excerpts · metric <code>\(config.metric.rawValue)</code>"
     }
@@ -112,14 +115,16 @@ struct HTMLReport {
         }
         let d = inputs.demo
         let clipSeconds = min(d.settings.demoSeconds, config.excerpt.seconds)
-        s += "<p class=\"note\">Piece\(d.pieces.count > 1 ? "s" : "") \(d.pieces.map { "<code>\(htmlEscape($0))</code>" }.joined(separator: ", ")): "
+        s += "<p class=\"note\">Piece\(d.pieces.count > 1 ? "s" : "") \(d.pieces.map { "<code>\(markupEscape($0))</code>" }.joined(separator: ", ")): "
         s += "the first \(formatNumber(clipSeconds)) s of each scene, 16-bit \(d.settings.audioFormat.rawValue.uppercased()) at \(config.sampleRate) Hz. "
         s += "The target is instrument \(config.target + 1) (GM \(config.instruments[config.target])). "
-        s += "Scores are those of the whole \(formatNumber(config.excerpt.seconds)) s trial (dB, as in <a href=\"trials.csv\">trials.csv</a>)"
+        s += "Next to each clip, <em>clip SDR</em> scores the clip itself: the played \(formatNumber(clipSeconds)) s against the references' first \(formatNumber(clipSeconds)) s, "
+        s += "with the trial's metric (BSS Eval v3, <code>\(config.metric.rawValue)</code>). The <em>trial</em> SDR / SIR / SAR are those of the whole "
+        s += "\(formatNumber(config.excerpt.seconds)) s trial, as in <a href=\"trials.csv\">trials.csv</a> and the tables below (dB)"
         let setting = [d.K.isEmpty ? nil : "K = \(d.K)", d.weighting.isEmpty ? nil : "weighting \(d.weighting)",
                        d.selection.isEmpty ? nil : "selection \(d.selection)", d.mask.isEmpty ? nil : "\(d.mask) mask",
                        d.seed.isEmpty ? nil : "seed \(d.seed)"].compactMap { $0 }
-        if !setting.isEmpty { s += "; methods at " + htmlEscape(setting.joined(separator: ", ")) }
+        if !setting.isEmpty { s += "; methods at " + markupEscape(setting.joined(separator: ", ")) }
         s += ". Estimates are the mid signal (L+R)/2 that was scored\(config.metric == .images ? " (here: the stereo image)" : ""); the mixture is stereo.</p>\n"
         for scene in scenes { s += sceneTable(scene) }
         return s + "</section>"
@@ -128,28 +133,36 @@ struct HTMLReport {
     func sceneTable(_ scene: ScenePlan) -> String {
         let trials = inputs.demo.trials(of: scene)
         let title = scene.title
-        var s = "<article class=\"scene\" id=\"\(htmlEscape(scene.id))\">\n<h3>\(htmlEscape(title))</h3>\n<table class=\"listen\">\n<thead><tr><th>signal</th>"
-        for stage in stages { s += "<th class=\"stage\">\(Self.stageTitle(stage))</th><th class=\"num\">SDR</th><th class=\"num\">SIR</th><th class=\"num\">SAR</th>" }
+        var s = "<article class=\"scene\" id=\"\(markupEscape(scene.id))\">\n<h3>\(markupEscape(title))</h3>\n<table class=\"listen\">\n<thead><tr><th>signal</th>"
+        let trialSeconds = formatNumber(config.excerpt.seconds)
+        for stage in stages {
+            s += "<th class=\"stage\">\(Self.stageTitle(stage))</th><th class=\"num clip\">clip SDR</th>"
+            s += "<th class=\"num\">trial SDR <span class=\"sub\">\(trialSeconds) s</span></th><th class=\"num\">SIR</th><th class=\"num\">SAR</th>"
+        }
         s += "</tr></thead>\n<tbody>\n"
-        let width = 4 * stages.count
+        let columns = 5, width = columns * stages.count
+        let clipScores = inputs.clipScores[scene.id]
 
         func player(_ clip: String, _ label: String) -> String {
             let format = inputs.demo.settings.audioFormat
-            let src = htmlEscape(demoAudioRelativePath(sceneID: scene.id, clip: clip, format: format))
-            return "<audio controls preload=\"metadata\" src=\"\(src)\" title=\"\(htmlEscape(label))\"><a href=\"\(src)\">\(htmlEscape(clip)).\(format.rawValue)</a></audio>"
+            let src = markupEscape(demoAudioRelativePath(sceneID: scene.id, clip: clip, format: format))
+            return "<audio controls preload=\"metadata\" src=\"\(src)\" title=\"\(markupEscape(label))\"><a href=\"\(src)\">\(markupEscape(clip)).\(format.rawValue)</a></audio>"
         }
-        func cells(_ key: TrialKey) -> String {
+        /// The clip's own SDR, then the trial's SDR, SIR and SAR.
+        func cells(_ key: TrialKey, clip: String) -> String {
             let r = inputs.records[key]!
-            let id = htmlEscape(key.columns.joined(separator: ","))
-            return [("sdr", r.sdr), ("sir", r.sir), ("sar", r.sar)].map { name, value in
-                "<td class=\"num\" data-trial=\"\(id)\" data-metric=\"\(name)\">\(TrialTable.fixed(value))</td>"
-            }.joined()
+            let id = markupEscape(key.columns.joined(separator: ","))
+            let clipSDR = clipScores?.clips[clip].map { TrialTable.fixed($0.sdr) } ?? "–"
+            return "<td class=\"num clip\" data-clip=\"\(markupEscape(scene.id + "/" + clip))\">\(clipSDR)</td>"
+                + [("sdr", r.sdr), ("sir", r.sir), ("sar", r.sar)].map { name, value in
+                    "<td class=\"num\" data-trial=\"\(id)\" data-metric=\"\(name)\">\(TrialTable.fixed(value))</td>"
+                }.joined()
         }
         /// A row with one player in the first stage column and empty cells after it.
         func single(_ label: String, _ clip: String, _ key: TrialKey?, _ rowClass: String) -> String {
             var row = "<tr class=\"\(rowClass)\"><th>\(label)</th><td>\(player(clip, label))</td>"
-            row += key.map(cells) ?? "<td></td><td></td><td></td>"
-            row += String(repeating: "<td></td>", count: width - 4)
+            row += key.map { cells($0, clip: clip) } ?? String(repeating: "<td></td>", count: columns - 1)
+            row += String(repeating: "<td></td>", count: width - columns)
             return row + "</tr>\n"
         }
 
@@ -160,12 +173,12 @@ struct HTMLReport {
         for method in ClusteringMethod.allCases.map(\.rawValue) + Set(trials.map(\.method)).subtracting(TrialKey.methodOrder).sorted() {
             let byStage = trials.filter { $0.method == method }
             guard !byStage.isEmpty else { continue }
-            s += "<tr><th>\(htmlEscape(method))</th>"
+            s += "<tr><th>\(markupEscape(method))</th>"
             for stage in stages {
                 if let key = byStage.first(where: { $0.stage == stage.rawValue }), let clip = inputs.demo.clip(for: key) {
-                    s += "<td>\(player(clip, "\(method) \(Self.stageTitle(stage))"))</td>" + cells(key)
+                    s += "<td>\(player(clip, "\(method) \(Self.stageTitle(stage))"))</td>" + cells(key, clip: clip)
                 } else {
-                    s += "<td></td><td></td><td></td><td></td>"
+                    s += String(repeating: "<td></td>", count: columns)
                 }
             }
             s += "</tr>\n"
@@ -192,14 +205,8 @@ struct HTMLReport {
 
     /// The SVG without its XML prolog, ready to sit inside the page.
     func inlineSVG(_ svg: String) -> String {
-        guard let start = svg.range(of: "<svg") else { return htmlEscape(svg) }
+        guard let start = svg.range(of: "<svg") else { return markupEscape(svg) }
         return String(svg[start.lowerBound...])
-    }
-
-    /// `summary.md` without its first `# ` title (the page has its own).
-    static func droppingTitle(_ markdown: String) -> String {
-        guard markdown.hasPrefix("# "), let newline = markdown.firstIndex(of: "\n") else { return markdown }
-        return String(markdown[markdown.index(after: newline)...])
     }
 
     func provenance() -> String {
@@ -213,13 +220,13 @@ struct HTMLReport {
         ]
         rows += p.environment.keys.sorted().map { ($0, p.environment[$0]!) }
         var s = "<section id=\"provenance\">\n<h2>Provenance</h2>\n<div class=\"cols\">\n<table class=\"kv\">\n"
-        s += rows.map { "<tr><th>\(htmlEscape($0.0))</th><td><code>\(htmlEscape($0.1))</code></td></tr>\n" }.joined()
+        s += rows.map { "<tr><th>\(markupEscape($0.0))</th><td><code>\(markupEscape($0.1))</code></td></tr>\n" }.joined()
         s += "</table>\n<table class=\"kv\">\n<thead><tr><th>stage</th><th class=\"num\">seconds</th><th class=\"num\">share</th></tr></thead>\n"
         for stage in p.stageSeconds.keys.sorted(by: { (p.stageSeconds[$0]!, $1) > (p.stageSeconds[$1]!, $0) }) {
-            s += "<tr><th>\(htmlEscape(stage))</th><td class=\"num\">" + String(format: "%.2f", p.stageSeconds[stage]!)
+            s += "<tr><th>\(markupEscape(stage))</th><td class=\"num\">" + String(format: "%.2f", p.stageSeconds[stage]!)
                 + "</td><td class=\"num\">" + String(format: "%.1f %%", 100 * (p.stageShare[stage] ?? 0)) + "</td></tr>\n"
         }
-        s += "</table>\n</div>\n<details><summary>config.json</summary><pre>\(htmlEscape(String(decoding: config.canonicalJSON(), as: UTF8.self)))</pre></details>\n</section>"
+        s += "</table>\n</div>\n<details><summary>config.json</summary><pre>\(markupEscape(String(decoding: config.canonicalJSON(), as: UTF8.self)))</pre></details>\n</section>"
         return s
     }
 
@@ -251,6 +258,7 @@ struct HTMLReport {
     th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
     thead th { background: var(--band); font-weight: 600; border-bottom: 2px solid var(--line); }
     .num { text-align: right; white-space: nowrap; }
+    td.clip { font-weight: 600; }
     table.summary td:first-child { font-weight: 600; }
     table.listen { min-width: 760px; }
     table.listen th.stage { min-width: 250px; }

@@ -12,8 +12,8 @@ struct ReportInputs {
     /// Every row of `trials.csv` by trial key.
     let records: [TrialKey: TrialRecord]
     let demo: DemoSelection
-    let summaryMarkdown: String
-    let pairsMarkdown: String
+    /// Each demo scene's clip scores, by scene id (`ClipScores`).
+    let clipScores: [String: ClipScores]
     let figureSVG: String
     /// `clustering.svg` when the run recorded a clustering example (a demo scene; `ClusteringExample`).
     let clusteringSVG: String?
@@ -77,8 +77,12 @@ struct ReportInputs {
         if !absent.isEmpty {
             throw DirClustError("report: \(absent.count) of \(total) demo clips are missing in \(dir) (\(list(absent))), so no report was written; rerun dirclust run with --fresh (and the same report settings) to write the demo audio")
         }
-        return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo,
-                            summaryMarkdown: texts["summary.md"]!, pairsMarkdown: texts["pairs.md"]!, figureSVG: texts["figure.svg"]!,
+        var clipScores: [String: ClipScores] = [:]
+        for scene in plan.scenes where demo.includes(scene) {
+            clipScores[scene.id] = try ClipScores.read(runDirectory: dir, sceneID: scene.id)
+        }
+        return ReportInputs(runDirectory: dir, config: config, plan: plan, records: records, demo: demo, clipScores: clipScores,
+                            figureSVG: texts["figure.svg"]!,
                             clusteringSVG: fm.contents(atPath: "\(dir)/\(ClusteringExample.figureFileName)").flatMap { String(data: $0, encoding: .utf8) },
                             provenance: provenance)
     }

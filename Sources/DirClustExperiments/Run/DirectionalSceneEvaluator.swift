@@ -13,25 +13,19 @@ import Foundation
 public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendable {
     public let config: ExperimentConfig
     let stft: STFT
-    let dryCache = RenderCache()
-    let basesCache = BasesCache()
+    /// Dry renders shared by every scene of the run: each (piece, part, program, SoundFont) once.
+    let dryCache = OnceCache<RenderKey, [Double]>()
+    /// Target bases per training seed, learned once per run.
+    let basesCache = OnceCache<Int, NMFBases>()
 
-    /// Receives the dry target and every scored signal (the run's demo clips); nil: nothing is kept.
+    /// Receives every scored signal and the clustering fits, scene by scene (the run's demo clips); nil:
+    /// nothing is kept.
     public let estimates: (any EstimateSink)?
-    /// The demo scene whose fits are recorded for `clustering.svg` (`ClusteringExample.scene`), and the run
-    /// directory it is recorded in (the demo clips' writer's); nil: none.
-    let example: (sceneID: String, runDirectory: String, selection: DemoSelection)?
 
     public init(config: ExperimentConfig, estimates: (any EstimateSink)? = nil) throws {
         self.config = config
         self.estimates = estimates
         stft = try STFT(config.stft.stftConfig)
-        if let writer = estimates as? DemoClipWriter,
-           let scene = ClusteringExample.scene(of: ExperimentPlan(config).scenes, demo: writer.selection) {
-            example = (scene.id, writer.runDirectory, writer.selection)
-        } else {
-            example = nil
-        }
     }
 
     // MARK: validation (before anything is written)
@@ -115,10 +109,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         let scorer = try t.measure("eval") { try Scorer(dry: scene.dry, images: scene.images, metric: config.metric) }
         let target = config.target
         var records: [TrialRecord] = []
-        try estimates?.reference(AudioBuffer(sampleRate: rate, channels: [scene.dry[target]]), scene: plan)
-        // The clustering figure's scene: each method's demo fit, as scored (`ClusteringExample`).
-        var recorded = plan.id == example?.sceneID ? ClusteringExample(sceneID: plan.id, title: plan.title, weighting: .power,
-                                                                       targetDeg: targetDeg, histogram: [], fits: []) : nil
+        let estimates = try self.estimates?.open(plan, scene: scene, targetDeg: targetDeg)
 
         func score(_ estimate: AudioBuffer) throws -> Scorer.Scores {
             try t.measure("eval") { try scorer.score(estimate, target: target) }
@@ -215,11 +206,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                             case .clustering:
                                 record(trial.key, scores, fit: fit, targetDeg: meanDeg, seconds: fitSeconds)
                                 try estimates?.estimate(estimate, for: trial.key)
-                                if recorded != nil, example?.selection.clip(for: trial.key) != nil {
-                                    recorded!.weighting = w.weighting
-                                    recorded!.histogram = ClusteringExample.density(theta: points.theta, weights: points.weights)
-                                    recorded!.fits.append(.init(trial: trial.key.columns, fit: fit, targetClusters: chosen, sdr: scores.sdr))
-                                }
+                                estimates?.fit(fit, points: points, weighting: w.weighting, targetClusters: chosen, sdr: scores.sdr, for: trial.key)
                             case .nmf, .hybrid:
                                 var options = config.hybrid.nmfOptions(seed: f.seed)
                                 if restored == nil {
@@ -242,7 +229,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                 }
             }
         }
-        if let recorded, !recorded.fits.isEmpty, let dir = example?.runDirectory { try recorded.write(runDirectory: dir) }
+        try estimates?.close()
         return SceneOutcome(records: records, timings: t)
     }
 
@@ -283,8 +270,8 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         let parts = try voiceParts(midiPath)
         var out: [[Double]] = []
         for (i, program) in config.instruments.enumerated() {
-            let key = RenderCache.Key(midiPath: midiPath, track: parts[i].track, program: program, soundFont: config.soundFont)
-            out.append(try await dryCache.render(key) { [config] in
+            let key = RenderKey(midiPath: midiPath, track: parts[i].track, program: program, soundFont: config.soundFont)
+            out.append(try await dryCache.value(key) { [config] in
                 try renderMIDIPart(midiPath: midiPath, track: key.track, program: program, soundFont: try SoundFont(path: config.soundFont),
                                    sampleRate: config.sampleRate, offset: config.excerpt.offset, seconds: config.excerpt.seconds)
             })
@@ -296,7 +283,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
     /// GM program, with the open or closed SoundFont), learned once per seed and run.
     func targetBases(seed: Int) async throws -> NMFBases {
         let options = config.hybrid.nmfOptions(seed: seed)
-        return try await basesCache.bases(seed: seed) { [config, stft, trainingSoundFontPath] in
+        return try await basesCache.value(seed) { [config, stft, trainingSoundFontPath] in
             let midi = config.hybrid.trainingMIDI
             guard let part = try midiParts(of: midi).first(where: { $0.noteCount > 0 }) else {
                 throw DirClustError("hybrid.trainingMIDI \(midi) has no notes")
@@ -309,30 +296,8 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
     }
 }
 
-/// Dry renders shared by every scene of a run: each (piece, part, program, SoundFont) is rendered once,
-/// concurrent requests for the same part wait for the one render.
-actor RenderCache {
-    struct Key: Hashable { var midiPath: String; var track: Int; var program: Int; var soundFont: String }
-    private var tasks: [Key: Task<[Double], Error>] = [:]
-
-    func render(_ key: Key, _ body: @escaping @Sendable () throws -> [Double]) async throws -> [Double] {
-        if let t = tasks[key] { return try await t.value }
-        let t = Task { try body() }
-        tasks[key] = t
-        return try await t.value
-    }
-}
-
-/// Target bases per training seed, learned once per run.
-actor BasesCache {
-    private var tasks: [Int: Task<NMFBases, Error>] = [:]
-    func bases(seed: Int, _ body: @escaping @Sendable () throws -> NMFBases) async throws -> NMFBases {
-        if let t = tasks[seed] { return try await t.value }
-        let t = Task { try body() }
-        tasks[seed] = t
-        return try await t.value
-    }
-}
+/// One dry part of a run: which piece, track, GM program and SoundFont it is rendered from.
+struct RenderKey: Hashable, Sendable { var midiPath: String; var track: Int; var program: Int; var soundFont: String }
 
 /// A piece that names a folder of stems (ends in "/"), not a MIDI file.
 func isStemFolder(_ piece: String) -> Bool { piece.hasSuffix("/") }

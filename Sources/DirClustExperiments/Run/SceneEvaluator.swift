@@ -15,13 +15,25 @@ public protocol SceneEvaluator: Sendable {
     func provenance() async -> [String: String]
 }
 
-/// Receives the signals an evaluation produces, for whoever runs it to keep (the run's demo clips,
-/// `DemoClipWriter`); the evaluator itself writes nothing.
+/// Receives what an evaluation produces, for whoever runs it to keep (the run's demo clips, their scores
+/// and the clustering example: `DemoClipWriter`); the evaluator itself writes nothing and knows nothing of
+/// reports. Scenes are evaluated concurrently, so each scene gets a sink of its own.
 public protocol EstimateSink: Sendable {
-    /// The target's dry source of a scene, before any of its estimates.
-    func reference(_ dry: AudioBuffer, scene: ScenePlan) throws
+    /// The sink of one scene, once it is built (`scene`: its dry sources, images and mixture; `targetDeg`:
+    /// the target's direction in the feature); nil when nothing of the scene is kept.
+    func open(_ plan: ScenePlan, scene: Scene, targetDeg: Double) throws -> (any SceneSink)?
+}
+
+/// One scene's share of an `EstimateSink`, called from one task: every scored signal, the fit behind each
+/// clustering trial, then `close`.
+public protocol SceneSink: AnyObject {
     /// The signal scored for trial `key` (the mixture itself for the `mixture` bound).
     func estimate(_ audio: AudioBuffer, for key: TrialKey) throws
+    /// The fit behind the `clustering`-stage trial `key`, the points it was fitted on, the clusters that
+    /// formed the estimate and the trial's SDR.
+    func fit(_ fit: ClusterFit, points: FittingPoints, weighting: BinWeighting, targetClusters: [Int], sdr: Double, for key: TrialKey)
+    /// After the scene's last trial.
+    func close() throws
 }
 
 public struct SceneOutcome: Sendable {
