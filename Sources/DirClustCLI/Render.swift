@@ -14,12 +14,12 @@ struct Render: AsyncParsableCommand {
     var overrides: [String] = []
     @Option(help: "Output directory.")
     var out = "scenes"
-    @Flag(help: "No progress lines on stderr.")
+    @Flag(help: "No progress lines on stderr (they are also off when stderr is not a terminal).")
     var quiet = false
 
     func run() async throws {
         let c = try ExperimentConfig.load(path: config, overrides: overrides)
-        let dirs = try await renderScenes(config: c, outDir: out, quiet: quiet)
+        let dirs = try await renderScenes(config: c, outDir: out, progress: ProgressReporter(quiet: quiet).runHandler)
         print("dirclust: \(dirs.count) scenes in \(out)/")
     }
 }

@@ -13,7 +13,7 @@ struct Reproduce: AsyncParsableCommand {
     var out = "results"
     @Option(help: "Scenes evaluated in parallel (default: the number of cores).")
     var jobs: Int?
-    @Flag(help: "No progress lines on stderr.")
+    @Flag(help: "No progress lines on stderr (they are also off when stderr is not a terminal).")
     var quiet = false
 
     func run() async throws {

@@ -49,7 +49,7 @@ func runExperiment(configPath: String, overrides: [String], out: String?, jobs: 
     if let jobs { options.jobs = jobs }
     options.shard = shard
     options.fresh = fresh
-    options.quiet = quiet
+    options.progress = ProgressReporter(quiet: quiet).runHandler
     options.sceneLimit = sceneLimit
     options.report = config.report
     let evaluator = try DirectionalSceneEvaluator(config: config, estimates: DemoClipWriter(config: config, runDirectory: options.outDir))

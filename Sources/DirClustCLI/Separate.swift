@@ -4,8 +4,8 @@ import DirClustExperiments
 import Foundation
 
 /// `dirclust separate`: separate a user's own stereo recording by direction. A thin shell over
-/// `separateStereoFile`: it parses and validates the options, draws the progress line, and prints what
-/// was written.
+/// `separateStereoFile`: it parses and validates the options, hands `ProgressReporter` the progress, and
+/// prints what was written.
 struct Separate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Separate your own stereo WAV by direction: one WAV per source (counted) or per cluster (-K), plus a direction plot.",
@@ -137,10 +137,10 @@ struct Separate: AsyncParsableCommand {
 
     func run() async throws {
         let options = try separationOptions()
-        let line = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let reporter = ProgressReporter(quiet: quiet)
         let report = try separateStereoFile(input: input, outputFolder: outputFolder, options: options,
-                                            progress: { line.update($0, $1) })
-        line.finish()
+                                            progress: reporter.separationHandler)
+        reporter.finish()
         guard !quiet else { return }
         let s = report.summary
         print("\(s.method.rawValue), K = \(s.componentCount): \(s.iterations) iterations\(s.converged ? "" : " (not converged)"); wrote \(report.outputFolder)/")
@@ -157,42 +157,5 @@ struct Separate: AsyncParsableCommand {
         }
         if let t = s.target { print("  \(t.file) = cluster \(t.cluster) (nearest \(String(format: "%g", t.directionDeg))°)") }
         print("  \(clustersJSONFileName), \(directionPlotFileName)")
-    }
-}
-
-/// One progress line on stderr per stage, redrawn in place ("[3/6] measuring directions  42%"); silent
-/// when stderr is not a terminal or with --quiet.
-final class ProgressLine: @unchecked Sendable {
-    private let enabled: Bool
-    private let lock = NSLock()
-    private var stage: SeparationStage?
-    private var percent = -1
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ stage: SeparationStage, _ fraction: Double) {
-        guard enabled else { return }
-        lock.lock(); defer { lock.unlock() }
-        let p = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
-        if stage != self.stage {
-            if self.stage != nil { write("\n") }
-            self.stage = stage
-            percent = -1
-        }
-        guard p != percent else { return }
-        percent = p
-        let number = stage.rawValue + 1, count = SeparationStage.allCases.count
-        write("\r[\(number)/\(count)] \(stage.label) \(String(repeating: " ", count: max(0, 28 - stage.label.count)))\(p)%")
-    }
-
-    func finish() {
-        guard enabled else { return }
-        lock.lock(); defer { lock.unlock() }
-        if stage != nil { write("\n") }
-        stage = nil
-    }
-
-    private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -24,7 +24,7 @@ import Testing
 
     func run(_ c: ExperimentConfig, _ out: String, shard: Shard? = nil, limit: Int? = nil) async throws -> RunReport {
         var o = RunOptions(outDir: out)
-        o.quiet = true; o.shard = shard; o.sceneLimit = limit; o.jobs = 2
+        o.shard = shard; o.sceneLimit = limit; o.jobs = 2
         return try await ExperimentRunner(config: c, evaluator: try DirectionalSceneEvaluator(config: c), options: o).run()
     }
 

@@ -51,9 +51,10 @@ func temporaryDirectory(_ name: String) -> String {
         return (c, dir)
     }
 
-    func run(_ c: ExperimentConfig, _ out: String, shard: Shard? = nil, limit: Int? = nil, jobs: Int = 2) async throws -> RunReport {
+    func run(_ c: ExperimentConfig, _ out: String, shard: Shard? = nil, limit: Int? = nil, jobs: Int = 2,
+             progress: RunProgressHandler? = nil) async throws -> RunReport {
         var o = RunOptions(outDir: out)
-        o.quiet = true; o.shard = shard; o.sceneLimit = limit; o.jobs = jobs
+        o.shard = shard; o.sceneLimit = limit; o.jobs = jobs; o.progress = progress
         return try await ExperimentRunner(config: c, evaluator: HashScoreEvaluator(), options: o).run()
     }
 
@@ -115,6 +116,30 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(again.scenesEvaluated == 0)
     }
 
+    /// The runner reports through its handler (it prints nothing itself): started with the resumed count,
+    /// one scene-finished event per evaluated scene, counting on from the resumed scenes to the total and
+    /// naming the scene's best clustering trial, then done.
+    @Test func emitsOneSceneFinishedEventPerScene() async throws {
+        let (c, dir) = try fixture()
+        let total = ExperimentPlan(c).scenes.count
+        let first = RunEventLog(), rest = RunEventLog()
+        _ = try await run(c, dir + "/run", limit: 5, progress: first.handler)
+        let report = try await run(c, dir + "/run", progress: rest.handler)
+        #expect(first.events.first == .started(scenes: total, resumed: 0, jobs: 2, shard: nil))
+        #expect(first.scenes.map(\.done) == Array(1...5) && first.scenes.allSatisfy { $0.total == total })
+        guard case .done(_, finished: false) = first.events.last else { Issue.record("\(first.events)"); return }
+        #expect(rest.events.first == .started(scenes: total, resumed: 5, jobs: 2, shard: nil))
+        #expect(rest.scenes.map(\.done) == Array(6...total) && rest.events.count == total - 5 + 2)
+        guard case .done(_, finished: true) = rest.events.last else { Issue.record("\(rest.events)"); return }
+        #expect(Set(first.scenes.map(\.sceneID) + rest.scenes.map(\.sceneID)) == Set(ExperimentPlan(c).scenes.map(\.id)))
+        for s in rest.scenes {
+            let scored = report.records.filter { $0.key.scene.sceneID == s.sceneID && $0.key.stage != Stage.baselineName }
+            let best = try #require(s.best)
+            #expect(best.sdr == scored.map(\.sdr).max() && scored.contains { $0.key.method == best.method && $0.sdr == best.sdr })
+            #expect(s.seconds >= 0)
+        }
+    }
+
     @Test func mergedShardsEqualTheUnshardedRun() async throws {
         let (c, dir) = try fixture()
         _ = try await run(c, dir + "/all", jobs: 1)
@@ -158,4 +183,13 @@ func temporaryDirectory(_ name: String) -> String {
             #expect(throws: DirClustError.self) { try RegressionReport(baseline: base, candidate: cand, tolerance: bad) }
         }
     }
+}
+
+/// Collects the events of a run (its handler may be called from any task).
+final class RunEventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [RunEvent] = []
+    var handler: RunProgressHandler { { [self] event in lock.lock(); stored.append(event); lock.unlock() } }
+    var events: [RunEvent] { lock.lock(); defer { lock.unlock() }; return stored }
+    var scenes: [SceneProgress] { events.compactMap { if case let .sceneFinished(s) = $0 { s } else { nil } } }
 }

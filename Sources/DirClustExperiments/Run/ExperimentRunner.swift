@@ -1,10 +1,5 @@
 import DirClust
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How `dirclust run` runs a plan.
 public struct RunOptions: Sendable {
@@ -14,7 +9,8 @@ public struct RunOptions: Sendable {
     public var shard: Shard?
     /// Stop after evaluating this many scenes without finalising, as if the run had been killed (tests).
     public var sceneLimit: Int?
-    public var quiet = false
+    /// Told when the run starts, as each scene finishes and when it is over (nil: nobody listens).
+    public var progress: RunProgressHandler?
     /// Discard an earlier run in `outDir` instead of resuming it.
     public var fresh = false
     /// Write `report.html` with these settings when an unsharded run finishes (nil: no report).
@@ -96,8 +92,9 @@ public struct ExperimentRunner: Sendable {
         let resumed = scenes.count - todo.count
         let limited = options.sceneLimit.map { Array(todo.prefix($0)) } ?? todo
         let appender = try TrialAppender(path: csvPath)
-        let progress = Progress(total: scenes.count, done: resumed, quiet: options.quiet || isatty(2) == 0)
-        progress.start(resumed: resumed, jobs: options.jobs, shard: options.shard)
+        let progress = options.progress
+        progress?(.started(scenes: scenes.count, resumed: resumed, jobs: options.jobs, shard: options.shard))
+        var done = resumed
 
         var timings = StageTimings()
         for (stage, seconds) in earlier?.stageSeconds ?? [:] { timings.add(stage, seconds) }
@@ -119,7 +116,9 @@ public struct ExperimentRunner: Sendable {
                     try await appender.append(outcome.records)
                     for r in outcome.records { byKey[r.key] = r }
                     timings.add(outcome.timings)
-                    progress.finished(scene, seconds: seconds, records: outcome.records)
+                    done += 1
+                    progress?(.sceneFinished(SceneProgress(scene: scene, done: done, total: scenes.count,
+                                                           seconds: seconds, records: outcome.records)))
                     launch()
                 }
             }
@@ -144,7 +143,7 @@ public struct ExperimentRunner: Sendable {
                 try writeReport(runDirectory: out, options: ReportOptions(settings: settings))
             }
         }
-        progress.done(wall: wall, finished: finished)
+        progress?(.done(wallSeconds: wall, finished: finished))
         return RunReport(records: records, scenesEvaluated: limited.count, scenesResumed: resumed,
                          timings: timings, wallSeconds: wall, finished: finished)
     }
@@ -169,31 +168,5 @@ public struct ExperimentRunner: Sendable {
         for r in outcome.records where !r.sdr.isFinite || [r.sir, r.sar, r.isr ?? 0].contains(where: \.isNaN) || !(r.loglik?.isFinite ?? true) {
             throw DirClustError("scene \(scene.id): trial \(r.key.method)/\(r.key.stage) produced an undefined score (SDR \(r.sdr), SIR \(r.sir), SAR \(r.sar)); nothing was recorded for this scene")
         }
-    }
-}
-
-/// One line per finished scene on stderr (silent when stderr is not a terminal or with --quiet).
-final class Progress: @unchecked Sendable {
-    let total: Int
-    var done: Int
-    let quiet: Bool
-    init(total: Int, done: Int, quiet: Bool) { self.total = total; self.done = done; self.quiet = quiet }
-
-    func say(_ s: String) { if !quiet { FileHandle.standardError.write(Data((s + "\n").utf8)) } }
-
-    func start(resumed: Int, jobs: Int, shard: Shard?) {
-        let part = shard.map { " (shard \($0))" } ?? ""
-        say("dirclust: \(total) scenes\(part), \(resumed) already recorded, \(jobs) jobs")
-    }
-
-    func finished(_ scene: ScenePlan, seconds: Double, records: [TrialRecord]) {
-        done += 1
-        let best = records.filter { $0.key.stage != Stage.baselineName }.max { $0.sdr < $1.sdr }
-        let bestText = best.map { "best \($0.key.method) " + String(format: "%.2f dB", $0.sdr) } ?? ""
-        say("[\(done)/\(total)] \(scene.id)  " + String(format: "%.1f s  ", seconds) + bestText)
-    }
-
-    func done(wall: Double, finished: Bool) {
-        say("dirclust: \(finished ? "done" : "stopped early (scene limit)") in " + String(format: "%.1f s", wall))
     }
 }

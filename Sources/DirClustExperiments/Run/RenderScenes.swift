@@ -2,14 +2,15 @@ import DirClust
 import Foundation
 
 /// `dirclust render`: every scene of a config written as WAVs (`writeScene`: mixture, source images,
-/// noise, scene.json) into `<outDir>/<scene_id>/`. Everything is validated before the directory is created.
-public func renderScenes(config: ExperimentConfig, outDir: String, quiet: Bool = false) async throws -> [String] {
+/// noise, scene.json) into `<outDir>/<scene_id>/`. Everything is validated before the directory is created;
+/// `progress` is told as each scene is written.
+public func renderScenes(config: ExperimentConfig, outDir: String,
+                         progress: RunProgressHandler? = nil) async throws -> [String] {
     let plan = ExperimentPlan(config)
     try ExperimentRunner.checkPieces(plan)
     let evaluator = try DirectionalSceneEvaluator(config: config)
     try await evaluator.validate(plan.scenes)
     try createOutputFolder(outDir, what: "output directory")
-    let progress = Progress(total: plan.scenes.count, done: 0, quiet: quiet || isatty(2) == 0)
     var written: [String] = []
     for s in plan.scenes {
         let start = ContinuousClock.now
@@ -17,7 +18,8 @@ public func renderScenes(config: ExperimentConfig, outDir: String, quiet: Bool =
         let dir = "\(outDir)/\(s.id)"
         try writeScene(scene, to: dir)
         written.append(dir)
-        progress.finished(s, seconds: (ContinuousClock.now - start).seconds, records: [])
+        progress?(.sceneFinished(SceneProgress(sceneID: s.id, done: written.count, total: plan.scenes.count,
+                                               seconds: (ContinuousClock.now - start).seconds)))
     }
     return written
 }
