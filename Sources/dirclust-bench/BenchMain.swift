@@ -11,6 +11,7 @@ enum BenchMain {
         switch arguments.first {
         case "counting": return try benchCounting(Array(arguments.dropFirst()))
         case "sources": return try benchSources(Array(arguments.dropFirst()))
+        case "clustering": return try benchClustering(Array(arguments.dropFirst()))
         default: break
         }
         print("dirclust bench \(DirClustInfo.version)")
