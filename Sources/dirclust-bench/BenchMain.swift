@@ -13,6 +13,7 @@ enum BenchMain {
         case "counting": return try benchCounting(Array(arguments.dropFirst()))
         case "sources": return try benchSources(Array(arguments.dropFirst()))
         case "posteriors": return try await benchPosteriors(Array(arguments.dropFirst()))
+        case "clustering": return try benchClustering(Array(arguments.dropFirst()))
         default: break
         }
         print("dirclust bench \(DirClustInfo.version)")

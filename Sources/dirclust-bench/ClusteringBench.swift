@@ -5,8 +5,12 @@ import Foundation
 /// from one explicit start, a fixed number of iterations (tolerance 0), best of 3; then scikit-learn's
 /// GaussianMixture from the same start on the same data, timed in the same run by
 /// `scripts/bench_sklearn_gmm.py` (skipped, with a note, when python3 or scikit-learn is missing).
-func benchClustering() throws {
-    let n = 200_000, k = 8, iterations = 20
+/// `dirclust-bench clustering [N] [iterations] [methods…]` runs this part alone (smaller N for profiling).
+func benchClustering(_ arguments: [String] = []) throws {
+    let n = arguments.count > 0 ? Int(arguments[0]) ?? 200_000 : 200_000
+    let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 20 : 20
+    let only = Set(arguments.dropFirst(2).compactMap(ClusteringMethod.init(rawValue:)))
+    let k = 8
     // Eight panned sources with Student-t spread (ν = 4) around their directions, clipped to [0, π/2].
     var rng = SeededRandom(seed: 2024)
     let centres = (0..<k).map { 0.12 + 1.33 * Double($0) / Double(k - 1) }
@@ -20,7 +24,7 @@ func benchClustering() throws {
 
     print("clustering  N = \(n), K = \(k), \(iterations) iterations from one start (best of 3)")
     var gmmSecondsPerIteration = Double.nan
-    for method in ClusteringMethod.allCases {
+    for method in ClusteringMethod.allCases where only.isEmpty || only.contains(method) {
         let options = ClusteringOptions(componentCount: k, maxIterations: iterations, tolerance: 0, initialization: start)
         let clusterer = makeClusterer(method, options: options)
         var fit: ClusterFit?
@@ -31,7 +35,7 @@ func benchClustering() throws {
             + "\(String(format: "%8.1f", 1 / perIteration)) it/s  (\(String(format: "%.2f", perIteration * 1000)) ms/it, "
             + "\(fit!.iterations) it)")
     }
-    if let sklearn = sklearnSecondsPerIteration(x, start: start, iterations: iterations) {
+    if gmmSecondsPerIteration.isFinite, let sklearn = sklearnSecondsPerIteration(x, start: start, iterations: iterations) {
         print("clustering  sklearn GaussianMixture \(String(format: "%8.1f", 1 / sklearn)) it/s  "
             + "(\(String(format: "%.2f", sklearn * 1000)) ms/it) → dirclust GMM is "
             + "\(String(format: "%.1f", sklearn / gmmSecondsPerIteration))× faster per iteration")

@@ -1,3 +1,4 @@
+import CVectorMath
 import RealModule
 
 /// The one EM loop shared by every mixture (GMM, Cauchy, tMM, GGMM); a family supplies only its density
@@ -82,11 +83,13 @@ struct EMDriver<Family: MixtureFamily> {
                             var nk = 0.0, active = 0
                             activeX.withUnsafeMutableBufferPointer { ax in
                                 activeV.withUnsafeMutableBufferPointer { av in
-                                    for i in 0..<n where vk[i] > 0 {
+                                    // Branch-free compaction: every point is written, the cursor moves past the
+                                    // positive ones (exact zeros add nothing to N_k).
+                                    for i in 0..<n {
                                         ax[active] = xp[i]
                                         av[active] = vk[i]
                                         nk += vk[i]
-                                        active += 1
+                                        active += vk[i] > 0 ? 1 : 0
                                     }
                                 }
                             }
@@ -116,15 +119,15 @@ struct EMDriver<Family: MixtureFamily> {
 /// Scratch rows for the blockwise E-step (allocated once per fit or per `posteriors` call).
 struct EStepWorkspace {
     static let blockSize = 256
-    var rowMax = [Double](repeating: 0, count: blockSize)
-    var rowSum = [Double](repeating: 0, count: blockSize)
+    /// max_k ℓ_nk, Σ_k e_nk and ln Σ_k e_nk of the block's points, one after the other.
+    var rows = [Double](repeating: 0, count: 3 * blockSize)
 }
 
 /// The E-step: writes v_nk = w_n r_nk into `responsibilities` (component-major, v[k·N + n]; weights nil =
 /// all 1, giving r_nk) and returns L = Σ_n w_n log Σ_k π_k p(x_n | θ_k). Works in blocks of 256 points so
-/// the K log-density rows of a block stay in cache; one `exp` per (n, k) and one `log` per n, except that a
-/// term with ℓ_nk − max_j ℓ_nj < −54 ln 2 is set to 0 without calling `exp`: it is below half an ulp of the
-/// row sum (≥ 1), so the sum and L are bitwise unchanged and only an r_nk < 2⁻⁵⁴ becomes exactly 0.
+/// the K log-density rows of a block stay in cache; one vectorised `exp` per (n, k) and `log` per n
+/// (`VectorMath`), and a term with ℓ_nk − max_j ℓ_nj < −54 ln 2 is set to 0: it is below half an ulp of
+/// the row sum (≥ 1), so the sum and L are bitwise unchanged and only an r_nk < 2⁻⁵⁴ becomes exactly 0.
 ///
 /// A row whose every ℓ_nk is −∞ or NaN (only possible for x far outside the data, or NaN x, in
 /// `ClusterFit.posteriors`) gets a one-hot row on the component nearest in units of its scale (component 0
@@ -136,45 +139,34 @@ func expectation<F: MixtureFamily>(
 ) -> Double {
     let n = x.count, kCount = components.count
     var logLikelihood = 0.0
-    workspace.rowMax.withUnsafeMutableBufferPointer { mp in
-        workspace.rowSum.withUnsafeMutableBufferPointer { sp in
-            let m = mp.baseAddress!, s = sp.baseAddress!
-            var start = 0
-            while start < n {
-                let len = min(EStepWorkspace.blockSize, n - start)
-                let xb = UnsafeBufferPointer(rebasing: x[start..<(start + len)])
-                for i in 0..<len { m[i] = -.infinity; s[i] = 0 }
-                for k in 0..<kCount {
-                    let row = resp + k * n + start
-                    F.logDensities(xb, components[k], offset: logWeights[k], into: row)
-                    for i in 0..<len where row[i] > m[i] { m[i] = row[i] }
-                }
-                for k in 0..<kCount {
-                    let row = resp + k * n + start
-                    for i in 0..<len {
-                        let d = row[i] - m[i]
-                        let e = d < negligibleLogRatio ? 0 : Double.exp(d)
-                        row[i] = e
-                        s[i] += e
-                    }
-                }
-                for i in 0..<len {
-                    let wn = weights?[start + i] ?? 1
-                    if m[i].isFinite {
-                        if wn > 0 { logLikelihood += wn * (m[i] + Double.log(s[i])) }
-                        s[i] = wn / s[i]
-                    } else {
-                        s[i] = 0
-                        let k = nearestComponent(xb[i], components)
-                        for j in 0..<kCount { resp[j * n + start + i] = j == k ? wn : 0 }
-                    }
-                }
-                for k in 0..<kCount {
-                    let row = resp + k * n + start
-                    for i in 0..<len where s[i] != 0 || m[i].isFinite { row[i] *= s[i] }
-                }
-                start += len
+    workspace.rows.withUnsafeMutableBufferPointer { rows in
+        let m = rows.baseAddress!, s = m + EStepWorkspace.blockSize, logSum = s + EStepWorkspace.blockSize
+        var start = 0
+        while start < n {
+            let len = min(EStepWorkspace.blockSize, n - start)
+            let xb = UnsafeBufferPointer(rebasing: x[start..<(start + len)])
+            for i in 0..<len { m[i] = -.infinity; s[i] = 0 }
+            for k in 0..<kCount {
+                let row = resp + k * n + start
+                F.logDensities(xb, components[k], offset: logWeights[k], into: row)
+                dirclust_max_into(row, m, len)
             }
+            for k in 0..<kCount { dirclust_estep_exp(resp + k * n + start, m, s, len, negligibleLogRatio) }
+            VectorMath.log(s, into: logSum, count: len)
+            for i in 0..<len {
+                let wn = weights?[start + i] ?? 1
+                if m[i].isFinite {
+                    if wn > 0 { logLikelihood += wn * (m[i] + logSum[i]) }
+                    s[i] = wn / s[i]
+                } else {
+                    s[i] = 0
+                    let k = nearestComponent(xb[i], components)
+                    for j in 0..<kCount { resp[j * n + start + i] = j == k ? wn : 0 }
+                }
+            }
+            // Rows with a non-finite max were made one-hot above: left as they are.
+            for k in 0..<kCount { dirclust_scale_finite_rows(resp + k * n + start, s, m, len) }
+            start += len
         }
     }
     return logLikelihood

@@ -1,3 +1,4 @@
+import CVectorMath
 import RealModule
 
 /// Generalised-Gaussian mixture of directions with learned shape β (proposed), fitted by weighted EM.
@@ -33,6 +34,8 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     let bounds: ClosedRange<Double>
     /// ln|x_n − μ| of the current component (−∞ where x_n = μ), reused scratch.
     private var logDistance: [Double] = []
+    /// Per-point terms of the location and shape sums, reused scratch.
+    private var terms: [Double] = []
 
     init(minimumScale: Double, fixedShape: Double?, bounds: ClosedRange<Double>) {
         self.minimumScale = minimumScale
@@ -52,7 +55,8 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         } else if β == 1 {
             for i in 0..<x.count { out[i] = a - abs(x[i] - μ) * inverseScale }
         } else {
-            for i in 0..<x.count { out[i] = a - Double.pow(abs(x[i] - μ) * inverseScale, β) }
+            // |d/α|^β = exp(β ln|d/α|), 0 at d = 0, vectorised.
+            dirclust_gg_log_density(x.baseAddress, out, x.count, μ, inverseScale, β, a)
         }
     }
 
@@ -65,27 +69,33 @@ struct GeneralizedGaussianFamily: MixtureFamily {
 
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent {
+        if logDistance.count != x.count {
+            logDistance = [Double](repeating: 0, count: x.count)
+            terms = logDistance
+        }
         let μ = updateLocation(θ.mean, shape: θ.shape, scale: θ.scale, x: x, v: v)
-        if logDistance.count != x.count { logDistance = [Double](repeating: 0, count: x.count) }
-        for i in 0..<x.count { logDistance[i] = Double.log(abs(x[i] - μ)) }
+        logDistance.withUnsafeMutableBufferPointer { ℓ in
+            for i in 0..<x.count { ℓ[i] = abs(x[i] - μ) }
+            VectorMath.log(ℓ.baseAddress!, into: ℓ.baseAddress!, count: x.count)
+        }
         let β = fixedShape == nil ? updateShape(θ.shape, v: v, total: total) : θ.shape
-        let s = logDistance.withUnsafeBufferPointer { ShapeProfile.moments(β, logDistance: $0, v: v).s }
+        let s = logDistance.withUnsafeBufferPointer { ℓ in
+            terms.withUnsafeMutableBufferPointer { ShapeProfile.moments(β, logDistance: ℓ, v: v, scratch: $0).s }
+        }
         let α = s > 0 && s.isFinite ? Double.pow(β * s / total, 1 / β) : 0
         return MixtureComponent(mean: μ, scale: max(α, minimumScale), shape: β)
     }
 
-    /// S(μ) = Σ_n v_n |x_n − μ|^β.
+    /// S(μ) = Σ_n v_n |x_n − μ|^β (`scratch` holds N doubles).
     static func locationObjective(_ μ: Double, shape β: Double, x: UnsafeBufferPointer<Double>,
-                                  v: UnsafeBufferPointer<Double>) -> Double {
-        var s = 0.0
+                                  v: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Double {
         if β == 2 {
-            for i in 0..<x.count { let d = x[i] - μ; s += v[i] * d * d }
+            return VectorMath.sum(count: x.count) { i in let d = x[i] - μ; return v[i] * d * d }
         } else if β == 1 {
-            for i in 0..<x.count { s += v[i] * abs(x[i] - μ) }
-        } else {
-            for i in 0..<x.count { s += v[i] * Double.pow(abs(x[i] - μ), β) }
+            return VectorMath.sum(count: x.count) { v[$0] * abs(x[$0] - μ) }
         }
-        return s
+        dirclust_weighted_power(x.baseAddress, v.baseAddress, scratch.baseAddress, x.count, μ, β, 0, 0)
+        return VectorMath.sum(count: x.count) { scratch[$0] }
     }
 
     /// Steps per M-step of the location and shape searches: EM only needs each M-step to improve, and
@@ -101,30 +111,28 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     ///   bracketing the proposed μ are tried as well.
     mutating func updateLocation(_ μ0: Double, shape β: Double, scale α: Double,
                                  x: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>) -> Double {
+        terms.withUnsafeMutableBufferPointer { p in
+            Self.lowerLocationObjective(μ0, shape: β, scale: α, x: x, v: v, scratch: p)
+        }
+    }
+
+    /// `updateLocation` on a scratch buffer of N doubles.
+    private static func lowerLocationObjective(_ μ0: Double, shape β: Double, scale α: Double, x: UnsafeBufferPointer<Double>,
+                                               v: UnsafeBufferPointer<Double>, scratch p: UnsafeMutableBufferPointer<Double>) -> Double {
         var μ = μ0
-        var s = Self.locationObjective(μ, shape: β, x: x, v: v)
+        var s = Self.locationObjective(μ, shape: β, x: x, v: v, scratch: p)
         let ε2 = 1e-6 * α * α
         for _ in 0..<Self.locationSteps {
-            var numerator = 0.0, denominator = 0.0
-            if β > 2 {
-                for i in 0..<x.count {
-                    let d = x[i] - μ, p = v[i] * Double.pow(abs(d), β - 2)
-                    numerator += p * d
-                    denominator += p
-                }
-                denominator *= β - 1
-            } else {
-                for i in 0..<x.count {
-                    let d = x[i] - μ, ω = v[i] * Double.pow(d * d + ε2, (β - 2) / 2)
-                    numerator += ω * d
-                    denominator += ω
-                }
-            }
+            // β > 2: p = v |d|^{β−2}; β ≤ 2: ω = v (d² + ε²)^{(β−2)/2}; both vectorised as exp(power · ln(·)).
+            dirclust_weighted_power(x.baseAddress, v.baseAddress, p.baseAddress, x.count, μ,
+                                    β > 2 ? β - 2 : (β - 2) / 2, β > 2 ? 0 : 1, ε2)
+            let numerator = VectorMath.sum(count: x.count) { p[$0] * (x[$0] - μ) }
+            let denominator = VectorMath.sum(count: x.count) { p[$0] } * (β > 2 ? β - 1 : 1)
             guard denominator > 0, denominator.isFinite, numerator.isFinite else { break }
             let previous = s
             var step = numerator / denominator
             for _ in 0..<8 {
-                let candidate = Self.locationObjective(μ + step, shape: β, x: x, v: v)
+                let candidate = Self.locationObjective(μ + step, shape: β, x: x, v: v, scratch: p)
                 if candidate < s { μ += step; s = candidate; break }
                 step *= 0.5
             }
@@ -135,7 +143,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                     if x[i] < target { below = max(below, x[i]) } else { above = min(above, x[i]) }
                 }
                 for point in [below, above] where point.isFinite && point != μ {
-                    let candidate = Self.locationObjective(point, shape: β, x: x, v: v)
+                    let candidate = Self.locationObjective(point, shape: β, x: x, v: v, scratch: p)
                     if candidate < s { μ = point; s = candidate }
                 }
             }
@@ -149,10 +157,11 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     ///   q′(β) = 1/β + ψ(1/β)/β² + log(β S/N_k)/β² − S′/(β S),  S′ = Σ v |x − μ|^β ln|x − μ|.
     /// A Newton step −q′/q″ where q is concave (else a step of β/4 uphill), limited to ±β/2 and to
     /// `bounds`, halved until q increases (≤ 8 times); `shapeSteps` steps.
-    func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> Double {
-        logDistance.withUnsafeBufferPointer { ℓ in
+    mutating func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> Double {
+        let bounds = bounds, minimumScale = minimumScale
+        return logDistance.withUnsafeBufferPointer { ℓ in terms.withUnsafeMutableBufferPointer { scratch in
             var β = β0
-            guard var current = ShapeProfile(β, logDistance: ℓ, v: v, total: total, minimumScale: minimumScale)
+            guard var current = ShapeProfile(β, logDistance: ℓ, v: v, scratch: scratch, total: total, minimumScale: minimumScale)
             else { return β0 }
             for _ in 0..<Self.shapeSteps {
                 var step = current.curvature < 0 ? -current.slope / current.curvature : (current.slope > 0 ? 0.25 : -0.25) * β
@@ -160,7 +169,8 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 step = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β
                 var accepted = false
                 for _ in 0..<8 where abs(step) > 1e-10 * β {
-                    if let trial = ShapeProfile(β + step, logDistance: ℓ, v: v, total: total, minimumScale: minimumScale),
+                    if let trial = ShapeProfile(β + step, logDistance: ℓ, v: v, scratch: scratch, total: total,
+                                                minimumScale: minimumScale),
                        trial.value > current.value {
                         β += step
                         current = trial
@@ -172,7 +182,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 if !accepted || abs(step) < 1e-8 * β { break }
             }
             return β
-        }
+        } }
     }
 }
 
@@ -188,22 +198,22 @@ struct ShapeProfile {
     var slope: Double
     var curvature: Double
 
-    /// S = Σ v e^{βℓ}, S′ = Σ v e^{βℓ} ℓ, S″ = Σ v e^{βℓ} ℓ² with ℓ = ln|x − μ| (terms with ℓ = −∞ are 0).
-    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>)
-        -> (s: Double, s1: Double, s2: Double) {
-        var s = 0.0, s1 = 0.0, s2 = 0.0
-        for i in 0..<ℓ.count where ℓ[i] > -.infinity {
-            let e = v[i] * Double.exp(β * ℓ[i])
-            s += e
-            s1 += e * ℓ[i]
-            s2 += e * ℓ[i] * ℓ[i]
+    /// S = Σ v e^{βℓ}, S′ = Σ v e^{βℓ} ℓ, S″ = Σ v e^{βℓ} ℓ² with ℓ = ln|x − μ| (terms with ℓ = −∞ are 0),
+    /// vectorised (`scratch` holds N doubles).
+    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>,
+                        scratch: UnsafeMutableBufferPointer<Double>) -> (s: Double, s1: Double, s2: Double) {
+        var out = (0.0, 0.0, 0.0)
+        withUnsafeMutablePointer(to: &out) {
+            $0.withMemoryRebound(to: Double.self, capacity: 3) { o in
+                dirclust_shape_moments(ℓ.baseAddress, v.baseAddress, scratch.baseAddress, ℓ.count, β, o)
+            }
         }
-        return (s, s1, s2)
+        return out
     }
 
-    init?(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>, total: Double,
-          minimumScale: Double) {
-        let (s, s1, s2) = Self.moments(β, logDistance: ℓ, v: v)
+    init?(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>,
+          scratch: UnsafeMutableBufferPointer<Double>, total: Double, minimumScale: Double) {
+        let (s, s1, s2) = Self.moments(β, logDistance: ℓ, v: v, scratch: scratch)
         guard s > 0, s.isFinite, s1.isFinite, s2.isFinite else { return nil }
         let b = 1 / β, h = Double.log(β * s / total)
         let ψ = digamma(b), r1 = s1 / s, r2 = s2 / s

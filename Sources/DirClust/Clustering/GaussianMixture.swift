@@ -37,13 +37,10 @@ struct GaussianFamily: MixtureFamily {
 
     func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>,
                          total: Double) -> MixtureComponent {
-        var moment = 0.0
-        for i in 0..<x.count { moment += v[i] * x[i] }
-        let μ = moment / total
-        var spread = 0.0
-        for i in 0..<x.count {
+        let μ = VectorMath.sum(count: x.count) { v[$0] * x[$0] } / total
+        let spread = VectorMath.sum(count: x.count) { i in
             let d = x[i] - μ
-            spread += v[i] * d * d
+            return v[i] * d * d
         }
         return MixtureComponent(mean: μ, scale: max(spread / total, minimumScale * minimumScale).squareRoot(), shape: 0)
     }

@@ -1,3 +1,4 @@
+import CVectorMath
 import RealModule
 
 /// Student-t mixture of directions with learned degrees of freedom ν (proposed), fitted by weighted EM.
@@ -58,7 +59,7 @@ struct StudentTFamily: MixtureFamily {
     /// ν held fixed (Cauchy: 1), or nil to learn it.
     let fixedShape: Double?
     let bounds: ClosedRange<Double>
-    /// u_n of the current component (reused scratch).
+    /// u_n of the current component, then log u_n (reused scratch, 2N).
     private var u: [Double] = []
 
     init(method: ClusteringMethod, minimumScale: Double, fixedShape: Double?, bounds: ClosedRange<Double>) {
@@ -75,10 +76,7 @@ struct StudentTFamily: MixtureFamily {
         let ν = θ.shape, μ = θ.mean
         let a = offset + logGamma((ν + 1) / 2) - logGamma(ν / 2) - 0.5 * Double.log(ν * .pi) - Double.log(θ.scale)
         let b = 1 / (ν * θ.scale * θ.scale), power = (ν + 1) / 2
-        for i in 0..<x.count {
-            let d = x[i] - μ
-            out[i] = a - power * Double.log(onePlus: b * d * d)
-        }
+        dirclust_t_log_density(x.baseAddress, out, x.count, μ, a, b, power)
     }
 
     func initialComponent(mean: Double, rms: Double, shape: Double?) -> MixtureComponent {
@@ -89,26 +87,28 @@ struct StudentTFamily: MixtureFamily {
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent {
         let n = x.count, ν = θ.shape, μ0 = θ.mean
-        if u.count != n { u = [Double](repeating: 0, count: n) }
+        if u.count < 2 * n { u = [Double](repeating: 0, count: 2 * n) }
         let b = 1 / (θ.scale * θ.scale)
-        var s0 = 0.0, s1 = 0.0, logTerm = 0.0
         let learns = fixedShape == nil
+        var s0 = 0.0, s1 = 0.0, logTerm = 0.0
         u.withUnsafeMutableBufferPointer { u in
+            let up = u.baseAddress!
             for i in 0..<n {
                 let d = x[i] - μ0
-                let ui = (ν + 1) / (ν + b * d * d)
-                u[i] = ui
-                s0 += v[i] * ui
-                s1 += v[i] * ui * d
-                if learns { logTerm += v[i] * (Double.log(ui) - ui) }
+                up[i] = (ν + 1) / (ν + b * d * d)
             }
+            s0 = VectorMath.sum(count: n) { v[$0] * up[$0] }
+            s1 = VectorMath.sum(count: n) { v[$0] * up[$0] * (x[$0] - μ0) }
+            guard learns else { return }
+            // Σ v (log u − u), log u vectorised into the scratch half of u.
+            VectorMath.log(up, into: up + n, count: n)
+            logTerm = VectorMath.sum(count: n) { v[$0] * (up[n + $0] - up[$0]) }
         }
         let μ = μ0 + s1 / s0
-        var s2 = 0.0
-        u.withUnsafeBufferPointer { u in
-            for i in 0..<n {
+        let s2 = u.withUnsafeBufferPointer { u in
+            VectorMath.sum(count: n) { i in
                 let d = x[i] - μ
-                s2 += v[i] * u[i] * d * d
+                return v[i] * u[i] * d * d
             }
         }
         let α = max(s2 / total, minimumScale * minimumScale).squareRoot()

@@ -1,0 +1,44 @@
+// Vectorised elementary functions over buffers for the clusterers (see CVectorMath.c).
+#ifndef DIRCLUST_CVECTORMATH_H
+#define DIRCLUST_CVECTORMATH_H
+
+#include <stddef.h>
+
+/// y[i] = exp(x[i]), ≤ 1 ulp, IEEE special values as libm.
+void dirclust_exp(const double *x, double *y, ptrdiff_t n);
+/// y[i] = log(x[i]), ≤ 1 ulp, IEEE special values as libm.
+void dirclust_log(const double *x, double *y, ptrdiff_t n);
+/// y[i] = log1p(x[i]), ≤ 1 ulp, IEEE special values as libm.
+void dirclust_log1p(const double *x, double *y, ptrdiff_t n);
+
+/// The E-step's exp pass over one component row of a block: e = row[i] − max[i] < threshold ? 0
+/// : exp(row[i] − max[i]); row[i] = e; sum[i] += e.
+void dirclust_estep_exp(double *row, const double *max, double *sum, ptrdiff_t n, double threshold);
+
+/// Student-t log densities: y[i] = a − power · log1p(b (x[i] − mu)²).
+void dirclust_t_log_density(const double *x, double *y, ptrdiff_t n, double mu, double a, double b, double power);
+
+/// Generalised-Gaussian log densities: y[i] = a − exp(beta · log(|x[i] − mu| · inverse_scale)).
+void dirclust_gg_log_density(const double *x, double *y, ptrdiff_t n, double mu, double inverse_scale,
+                             double beta, double a);
+
+/// y[i] = v[i] · exp(power · log(base_i)) with base_i = |x[i] − mu| (squared = 0) or (x[i] − mu)² + eps2
+/// (squared = 1): the weighted powers of the generalised-Gaussian location search.
+void dirclust_weighted_power(const double *x, const double *v, double *y, ptrdiff_t n, double mu, double power,
+                             int squared, double eps2);
+
+/// y[i] = v[i] · exp(beta · l[i]), 0 where l[i] = −∞ (the shape moments' terms).
+void dirclust_weighted_exp(const double *l, const double *v, double *y, ptrdiff_t n, double beta);
+
+/// (S, S′, S″) = Σ e, Σ e·l, Σ e·l² with e = v[i] · exp(beta · l[i]), terms with l[i] = −∞ left out;
+/// scratch holds n doubles. Summed in a fixed order of four lanes.
+void dirclust_shape_moments(const double *l, const double *v, double *scratch, ptrdiff_t n, double beta,
+                            double *out);
+
+/// max[i] = row[i] > max[i] ? row[i] : max[i].
+void dirclust_max_into(const double *row, double *max, ptrdiff_t n);
+
+/// row[i] *= scale[i] where max[i] is finite (the E-step's normalisation; other rows are left as they are).
+void dirclust_scale_finite_rows(double *row, const double *scale, const double *max, ptrdiff_t n);
+
+#endif
