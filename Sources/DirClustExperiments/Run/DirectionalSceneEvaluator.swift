@@ -179,7 +179,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                             guard let s = g.grouping.sourceNearest(directionDeg: targetDeg) else {
                                 throw DirClustError("scene \(plan.id): \(f.method.rawValue) grouped no source")
                             }
-                            let targetMask = t.measure("mask") { g.model.sourceMasks(for: feature, grouping: g.grouping, kind: m.mask)[s] }
+                            let targetMask = t.measure("mask") { g.masks(for: feature, kind: m.mask)[s] }
                             let estimate = t.measure("mask") { separator.estimate(targetMask) }
                             let scores = try score(estimate)
                             for trial in sel.stages where trial.stage == .clustering {
