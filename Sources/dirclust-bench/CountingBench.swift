@@ -28,13 +28,7 @@ func benchCounting(_ arguments: [String]) throws {
                 var rng = SeededRandom(seed: seed &+ UInt64(s * 1000 + trial), stream: 16)
                 let stems = pickDistinct(pool.count, s, &rng).map { pool[$0] }
                 let angles = randomDirections(s, minimumSeparation: 3, range: 0...90, &rng)
-                var histogram = try mixHistogram(stems, angles: angles, snr: snr, noiseSeed: rng.next(), stft: stft).histogram
-                if let q = options["coherence"].flatMap(Double.init) {
-                    // Experiment: weight p · max(0, cos Δφ)^q (in-phase bins are single-source bins in an instantaneous mix).
-                    let spec = SceneSpec(sources: stems.indices.map { SceneSource(name: "s\($0)") }, anglesDeg: angles, snrDB: snr, noiseSeed: 0)
-                    _ = spec
-                    histogram = coherenceHistogram(lastMixture!, q: q, stft: stft)
-                }
+                let histogram = try mixHistogram(stems, angles: angles, snr: snr, noiseSeed: rng.next(), stft: stft).histogram
                 let found = try countSources(histogram, options: counting)
                 let estimated = found.count
                 if options["verbose"] == "1" {
@@ -118,58 +112,6 @@ func benchSources(_ arguments: [String]) throws {
         let peakMasks = clusterMasks(posteriors: nearestPeak.posteriors(mixed.feature.activeTheta()), componentCount: peaks.count,
                                      feature: mixed.feature, kind: .binary)
         try score("peaks-nearest", outputs: count.directionsDeg.indices.map { (count.directionsDeg[$0], peakMasks[$0]) })
-        // Experiment: every bin to the source whose basin of the smoothed density holds it (boundary at the valley).
-        do {
-            let n = Int((90 / counting.gridDeg).rounded())
-            let h = gaussianSmoothedPublic(mixed.histogram.density(binCount: n), sigmaBins: counting.smoothingDeg / counting.gridDeg)
-            let phi = count.directionsDeg
-            var bounds: [Double] = []
-            for s in 0..<max(phi.count - 1, 0) {
-                let a = Int(phi[s] / counting.gridDeg), b = Int(phi[s + 1] / counting.gridDeg)
-                let m = (a...max(a, b)).min { h[$0] < h[$1] }!
-                bounds.append((Double(m) + 0.5) * counting.gridDeg)
-            }
-            var masks = [[Double]](repeating: [Double](repeating: 0, count: mixed.feature.binCount), count: phi.count)
-            for i in mixed.feature.activeBins {
-                let t = mixed.feature.theta[i] * 180 / .pi
-                masks[bounds.filter { t > $0 }.count][i] = 1
-            }
-            try score("valley-binary", outputs: phi.indices.map { (phi[$0], masks[$0]) })
-        }
-        // Experiment: k-means centroids of the counted sources, soft masks r_k ∝ exp(−(θ−μ_k)²/2τ²) (equal-width transitions at the midpoints).
-        let laplace = options["laplace"] == "1"
-        for tau in (options["taus"] ?? "").split(separator: ",").compactMap({ Double($0) }) {
-            let analysis = try analyseSources(mixed.histogram, points: FittingPoints(histogram: mixed.histogram),
-                                              settings: SourceSettings(method: .kmeans, spareComponents: 0, counting: counting))
-            let mu = analysis.fit.means.map { $0 * 180 / .pi }
-            var masks = [[Double]](repeating: [Double](repeating: 0, count: mixed.feature.binCount), count: mu.count)
-            for i in mixed.feature.activeBins {
-                let t = mixed.feature.theta[i] * 180 / .pi
-                let e = mu.map { laplace ? -abs(t - $0) / tau : -0.5 * pow((t - $0) / tau, 2) }
-                let top = e.max()!
-                let w = e.map { exp($0 - top) }
-                let sum = w.reduce(0, +)
-                for k in mu.indices { masks[k][i] = w[k] / sum }
-            }
-            try score("kmeans-soft-\(laplace ? "b" : "tau")\(tau)", outputs: mu.indices.map { (mu[$0], masks[$0]) })
-        }
-        let betas = (options["betas"] ?? "").split(separator: ",").compactMap { Double($0) }
-        for method in quick ? [ClusteringMethod.kmeans, .cauchy, .tmm] : [ClusteringMethod.kmeans, .tmm, .cauchy, .ggmm, .gmm] {
-            for beta in betas {
-                let analysis = try analyseSources(mixed.histogram, points: FittingPoints(histogram: mixed.histogram),
-                                                  settings: SourceSettings(method: method, spareComponents: 0, counting: counting))
-                let k = analysis.fit.means.count
-                var r = analysis.fit.posteriors(mixed.feature.activeTheta())
-                for row in stride(from: 0, to: r.count, by: k) {
-                    var sum = 0.0
-                    for j in 0..<k { r[row + j] = pow(max(r[row + j], 0), beta); sum += r[row + j] }
-                    for j in 0..<k { r[row + j] = sum > 0 ? r[row + j] / sum : 0 }
-                }
-                let masks = sourceMasks(posteriors: r, componentCount: k, grouping: analysis.grouping, feature: mixed.feature, kind: .soft)
-                try score("grouped-\(method.rawValue)-soft^\(beta)",
-                          outputs: analysis.grouping.sources.indices.map { (analysis.grouping.sources[$0].directionDeg, masks[$0]) })
-            }
-        }
         for method in quick ? [ClusteringMethod.kmeans, .cauchy] : [ClusteringMethod.kmeans, .tmm, .cauchy, .ggmm, .gmm] {
             for spares in quick ? [0] : [0, 2] {
                 var settings = SourceSettings(method: method, spareComponents: spares, counting: counting)
@@ -251,7 +193,6 @@ func mixHistogram(_ dry: [[Double]], angles: [Double], snr: Double?, noiseSeed: 
     let names = dry.indices.map { "s\($0)" }
     let spec = SceneSpec(sources: names.map { SceneSource(name: $0) }, anglesDeg: angles, snrDB: snr, noiseSeed: noiseSeed)
     let scene = try makeScene(dry: dry, names: names, spec: spec, sampleRate: 16000)
-    lastMixture = scene.mixture
     let feature = try directionFeature(stft.forward(scene.mixture), weighting: .power)
     var histogram = DirectionHistogram()
     histogram.add(feature)
@@ -259,34 +200,3 @@ func mixHistogram(_ dry: [[Double]], angles: [Double], snr: Double?, noiseSeed: 
     return (scene, feature, histogram, data.theta, data.weights)
 }
 
-nonisolated(unsafe) var lastMixture: AudioBuffer?
-
-func coherenceHistogram(_ mixture: AudioBuffer, q: Double, stft: STFT) -> DirectionHistogram {
-    var X = stft.forward(mixture)
-    for n in 0..<X[0].binCount {
-        let lr = X[0].real[n] * X[1].real[n] + X[0].imag[n] * X[1].imag[n]
-        let m = ((X[0].real[n] * X[0].real[n] + X[0].imag[n] * X[0].imag[n]) * (X[1].real[n] * X[1].real[n] + X[1].imag[n] * X[1].imag[n])).squareRoot()
-        let c = m > 0 ? max(lr / m, 0) : 0
-        let g = pow(c, q / 2)
-        X[0].real[n] *= g; X[0].imag[n] *= g; X[1].real[n] *= g; X[1].imag[n] *= g
-    }
-    var h = DirectionHistogram()
-    h.add(try! directionFeature(X, weighting: .power))
-    return h
-}
-
-func gaussianSmoothedPublic(_ x: [Double], sigmaBins: Double) -> [Double] {
-    // bench copy for the valley experiment
-    let radius = Int((4 * sigmaBins).rounded(.up)), n = x.count
-    let kernel = (-radius...radius).map { exp(-0.5 * pow(Double($0) / sigmaBins, 2)) }
-    let sum = kernel.reduce(0, +)
-    return (0..<n).map { i in
-        var s = 0.0
-        for d in -radius...radius {
-            var j = i + d
-            while j < 0 || j >= n { j = j < 0 ? -j - 1 : 2 * n - j - 1 }
-            s += kernel[d + radius] * x[j]
-        }
-        return s / sum
-    }
-}
