@@ -11,10 +11,12 @@ Three splits with disjoint voices/texts/pitches, chosen by a seeded RNG per spli
   shipped  -> experiments/stems/speech-<n>/  (the config configs/stems-speech.json; committed, ~1 MB)
   dev      -> DIR/dev/speech-<n>/            (tuning the counting defaults; not committed)
   heldout  -> DIR/heldout/speech-<n>/        (never tuned on; the final check; not committed)
+  tune     -> DIR/tune/speech-<n>/           (a second tuning split, for the issue-16 follow-up; not committed)
 
 Usage: scripts/gen_speech_stems.py shipped            # writes experiments/stems/
        scripts/gen_speech_stems.py dev DIR [--count N]
        scripts/gen_speech_stems.py heldout DIR [--count N]
+       scripts/gen_speech_stems.py tune DIR [--count N]
 Needs: espeak-ng, flac (apt), numpy, scipy. Deterministic: espeak-ng's output depends only on its inputs.
 """
 import argparse
@@ -60,7 +62,7 @@ VOICES = {"en": ["en-us", "en-gb", "en-gb-scotland", "en-029"], "de": ["de"], "f
           "es": ["es", "es-419"], "it": ["it"], "nl": ["nl"], "pt": ["pt", "pt-br"], "pl": ["pl"]}
 VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5", "klatt", "klatt2",
             "klatt3", "croak", "whisper"]
-SEEDS = {"shipped": 16, "dev": 1601, "heldout": 1602}
+SEEDS = {"shipped": 16, "dev": 1601, "heldout": 1602, "tune": 1603}
 
 
 def speak(voice, pitch, speed, text):
@@ -99,12 +101,12 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("split", choices=sorted(SEEDS))
     p.add_argument("root", nargs="?", default=None)
-    p.add_argument("--count", type=int, default=None, help="trios (shipped 2, dev/heldout 8)")
+    p.add_argument("--count", type=int, default=None, help="trios (shipped 2, dev/heldout/tune 8)")
     p.add_argument("--speakers", type=int, default=3)
     a = p.parse_args()
     root = a.root or ("experiments/stems" if a.split == "shipped" else None)
     if root is None:
-        p.error("dev/heldout need an output folder")
+        p.error("dev/heldout/tune need an output folder")
     count = a.count or (2 if a.split == "shipped" else 8)
     base = root if a.split == "shipped" else os.path.join(root, a.split)
     rng = random.Random(SEEDS[a.split])

@@ -30,8 +30,8 @@ struct Separate: AsyncParsableCommand {
         diffuse noise — instead of pulling a source's cluster off its direction. Sources at the same \
         direction cannot be told apart by direction.
 
-        Defaults for sources (cauchy, one component per counted source, soft masks, counting: 0.5° \
-        smoothing, 5 % relative prominence) were chosen on held-back speech mixtures (README, "Counting \
+        Defaults for sources (kmeans, one component per counted source, soft masks with 5° transitions \
+        between sources, counting: 0.5° smoothing, 20° diffuse floor, 10 % relative prominence) were chosen on held-back speech mixtures (README, "Counting \
         the sources"). Defaults with -K (tmm, K 6, power weighting, binary mask, 2048-sample frames with \
         hop 512) are the settings of the reproduction (configs/paper.json): the Student-t mixture with an over-estimated K is \
         the paper's proposed method, power weighting lets loud bins (whose direction is reliable) dominate, \

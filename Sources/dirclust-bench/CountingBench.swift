@@ -17,7 +17,7 @@ func benchCounting(_ arguments: [String]) throws {
     let seed = options["seed"].flatMap(UInt64.init) ?? 1
     let counting = try countingOptions(options)
     let pool = try stemPool(root)
-    print("counting  \(pool.count) stems from \(root); \(scenes) scenes per (S, noise); smoothing \(counting.smoothingDeg)°, relative prominence \(counting.relativeProminence)")
+    print("counting  \(pool.count) stems from \(root); \(scenes) scenes per (S, noise); smoothing \(counting.smoothingDeg)°, relative prominence \(counting.relativeProminence), floor width \(counting.floorWidthDeg)°")
     let counts = Array(2...7), conditions: [Double?] = [nil, 10, 0]
     let stft = try STFT(.default)
     var total = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 8)
@@ -29,7 +29,13 @@ func benchCounting(_ arguments: [String]) throws {
                 let stems = pickDistinct(pool.count, s, &rng).map { pool[$0] }
                 let angles = randomDirections(s, minimumSeparation: 3, range: 0...90, &rng)
                 let histogram = try mixHistogram(stems, angles: angles, snr: snr, noiseSeed: rng.next(), stft: stft).histogram
-                let estimated = try countSources(histogram, options: counting).count
+                let found = try countSources(histogram, options: counting)
+                let estimated = found.count
+                if options["verbose"] == "1" {
+                    let f1 = { (x: Double) in String(format: "%.1f", x) }
+                    FileHandle.standardError.write(Data(("S \(s) snr \(snr.map { "\($0)" } ?? "-") true \(angles.sorted().map(f1)) peaks "
+                        + found.peaks.filter { $0.relativeProminence > 0.01 }.map { "\(f1($0.directionDeg)):\(String(format: "%.3f", $0.relativeProminence))\($0.isSource ? "*" : "")" }.joined(separator: " ") + "\n").utf8))
+                }
                 confusion[s][min(estimated, 9)] += 1
                 total[s][min(estimated, 9)] += 1
             }
@@ -88,8 +94,9 @@ func benchSources(_ arguments: [String]) throws {
             add(name, mean)
             line += " \(name) \(String(format: "%.2f", mean))"
         }
+        let quick = options["quick"] == "1"
         // Raw clusters, one output per cluster (nearest).
-        for (method, k) in [(ClusteringMethod.kmeans, 3), (.ggmm, 3), (.kmeans, 5), (.cauchy, 5), (.tmm, 5), (.gmm, 5), (.tmm, 6)] {
+        for (method, k) in quick ? [(ClusteringMethod.kmeans, 3)] : [(ClusteringMethod.kmeans, 3), (.ggmm, 3), (.kmeans, 5), (.cauchy, 5), (.tmm, 5), (.gmm, 5), (.tmm, 6)] {
             let fit = try makeClusterer(method, options: ClusteringOptions(componentCount: k, seed: 0)).fit(mixed.theta, weights: mixed.weights)
             let masks = clusterMasks(posteriors: fit.posteriors(mixed.feature.activeTheta()), componentCount: k,
                                      feature: mixed.feature, kind: .binary)
@@ -105,15 +112,14 @@ func benchSources(_ arguments: [String]) throws {
         let peakMasks = clusterMasks(posteriors: nearestPeak.posteriors(mixed.feature.activeTheta()), componentCount: peaks.count,
                                      feature: mixed.feature, kind: .binary)
         try score("peaks-nearest", outputs: count.directionsDeg.indices.map { (count.directionsDeg[$0], peakMasks[$0]) })
-        for method in [ClusteringMethod.kmeans, .tmm, .cauchy, .ggmm, .gmm] {
-            for spares in [0, 2] {
+        for method in quick ? [ClusteringMethod.kmeans, .cauchy] : [ClusteringMethod.kmeans, .tmm, .cauchy, .ggmm, .gmm] {
+            for spares in quick ? [0] : [0, 2] {
                 var settings = SourceSettings(method: method, spareComponents: spares, counting: counting)
                 if let w = options["width"].flatMap(Double.init) { settings.grouping.widthFraction = w }
+                if let b = options["transition"].flatMap(Double.init) { settings.transitionDeg = b }
                 let analysis = try analyseSources(mixed.histogram, points: FittingPoints(histogram: mixed.histogram), settings: settings)
-                let posteriors = analysis.fit.posteriors(mixed.feature.activeTheta())
                 for kind in [MaskKind.binary, .soft] {
-                    let masks = sourceMasks(posteriors: posteriors, componentCount: analysis.fit.means.count,
-                                            grouping: analysis.grouping, feature: mixed.feature, kind: kind)
+                    let masks = analysis.masks(for: mixed.feature, kind: kind)
                     try score("grouped-\(method.rawValue)+\(spares)-\(kind.rawValue)",
                               outputs: analysis.grouping.sources.indices.map { (analysis.grouping.sources[$0].directionDeg, masks[$0]) })
                 }
@@ -148,6 +154,7 @@ func countingOptions(_ options: [String: String]) throws -> SourceCountingOption
     if let s = options["smoothing"].flatMap(Double.init) { counting.smoothingDeg = s }
     if let p = options["prominence"].flatMap(Double.init) { counting.relativeProminence = p }
     if options["log"] == "1" { counting.logScale = true }
+    if let w = options["floor"].flatMap(Double.init) { counting.floorWidthDeg = w }
     try counting.validate()
     return counting
 }
@@ -192,3 +199,4 @@ func mixHistogram(_ dry: [[Double]], angles: [Double], snr: Double?, noiseSeed: 
     let data = histogram.fittingData()
     return (scene, feature, histogram, data.theta, data.weights)
 }
+

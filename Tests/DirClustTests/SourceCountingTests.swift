@@ -46,6 +46,38 @@ import Testing
         #expect(analysis.count.count == 3)
     }
 
+    /// Diffuse noise makes a broad hump under the sources: without the floor the top peak's prominence is
+    /// the hump's whole height and the weaker sources fall below 10 % of it; above the floor they count.
+    @Test func theDiffuseFloorKeepsWeakSourcesOnTheHump() throws {
+        let truth = [20.0, 45.0, 70.0]
+        let h = Self.histogram(truth, levels: [0.15, 1, 0.15], background: 40)
+        var noFloor = SourceCountingOptions.default
+        noFloor.floorWidthDeg = 0
+        #expect(try countSources(h, options: noFloor).count == 1)
+        let count = try countSources(h)
+        #expect(count.count == 3)
+        for (found, t) in zip(count.directionsDeg, truth) { #expect(abs(found - t) < 0.15, "\(found) vs \(t)") }
+    }
+
+    /// Laplace transitions: between two centres log(M_1/M_2) = (c_1 + c_2 − 2θ)/b whatever the gap, the
+    /// source masks sum to 1 − M_res, and inactive bins get nothing.
+    @Test func transitionMasksAreLogisticsAboutTheMidpoints() throws {
+        let r = Double.pi / 180
+        let theta = [10.0, 19, 20, 22, 60, 0].map { $0 * r }
+        let feature = DirectionFeature(frequencyCount: 6, frameCount: 1, theta: theta, weight: [1, 1, 1, 1, 1, 0], activeBins: [0, 1, 2, 3, 4])
+        let residual = [0, 0.5, 0, 0.2, 0]
+        let m = transitionMasks(centresDeg: [10, 30, 70], widthDeg: 4, residual: residual, feature: feature)
+        #expect(m.count == 4 && m.allSatisfy { $0.count == 6 && $0[5] == 0 })
+        for (i, n) in [0, 1, 2, 3, 4].enumerated() {
+            #expect(abs(m[0][n] + m[1][n] + m[2][n] - (1 - residual[i])) < 1e-12)
+            #expect(m[3][n] == residual[i])
+        }
+        #expect(abs(m[0][2] / m[1][2] - 1) < 1e-3)  // 20° is the midpoint (the third centre adds e^-12.5)
+        #expect(abs(log(m[0][3] / m[1][3]) - (10 + 30 - 44) / 4.0) < 1e-3)
+        #expect(abs(log(m[1][4] / m[2][4]) - (30 + 70 - 120) / 4.0) < 1e-9)
+        #expect(m[0][0] > 0.99)
+    }
+
     @Test func anEmptyHistogramHasNoSource() throws {
         #expect(try countSources(DirectionHistogram()).count == 0)
     }

@@ -130,8 +130,8 @@ public func analyseDirections(_ audio: AudioBuffer, name: String = "the mix", op
 /// The stereo signal of every cluster: Ŷ_k,c = M_k ∘ X_c (M_k from the fitted posteriors, binary = MAP or
 /// soft, see `clusterMasks`), inverted by the least-squares iSTFT — delivered a block at a time, in order:
 /// `output(k, samples)` receives the next consecutive samples of cluster k (0-based, ascending direction).
-/// With `analysis.sources` the outputs are the sources instead (`sourceMasks`: posterior-summed or MAP
-/// group), ascending direction, then the residual.
+/// With `analysis.sources` the outputs are the sources instead (`SourceAnalysis.masks`: Laplace transitions
+/// or posterior sums, or the MAP group), ascending direction, then the residual.
 /// Concatenating them gives exactly the whole-file result (see `FrameBlocks`).
 public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalysis, blockFrames: Int = separationBlockFrames,
                                  progress: SeparationProgressHandler? = nil,
@@ -148,9 +148,7 @@ public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalys
         let left = blocks.forward(audio.channels[0], frames: frames)
         let right = blocks.forward(audio.channels[1], frames: frames)
         let feature = blockFeature(left, right, options: options, loudest: analysis.loudestBinPower)
-        let masks = analysis.sources.map {
-            analysis.model.sourceMasks(for: feature, grouping: $0.grouping, kind: options.mask)
-        } ?? analysis.model.masks(for: feature, kind: options.mask)
+        let masks = analysis.sources?.masks(for: feature, kind: options.mask) ?? analysis.model.masks(for: feature, kind: options.mask)
         let length = blocks.inverseLength(core: core)
         for cluster in 0..<outputs {
             let y = applyMask(masks[cluster], to: [left, right], stft: stft, length: length, sampleRate: audio.sampleRate)

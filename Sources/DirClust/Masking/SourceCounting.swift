@@ -9,13 +9,17 @@ import RealModule
 /// source is a sharp peak of the weighted θ density h(θ); overlapping bins fall between sources and
 /// diffuse noise spreads broadly (∝ sin 2θ), so neither makes a sharp peak. On a grid of `gridDeg` bins:
 ///
-///   h_s = h ∗ G_σ   (Gaussian kernel, σ = `smoothingDeg`, mirrored at 0° and 90°),
+///   h_s = h ∗ G_σ − floor   (Gaussian kernel, σ = `smoothingDeg`, mirrored at 0° and 90°; floor: the
+///   opening of h ∗ G_σ over `floorWidthDeg`, `diffuseFloor`, clipped at 0),
 ///   peak i: a local maximum of h_s; its prominence p_i = h_s(i) − max(min h_s on the way left to a higher
 ///   point or 0°, the same on the right) (the topographic prominence);
 ///   i is a source  ⇔  p_i ≥ `relativeProminence` · max_j p_j.
 ///
 /// The relative threshold makes the count independent of the level and of the weighting's units; the
-/// smoothing sets the closest pair of sources that can still be told apart (≈ 2.5 σ). The cost is one pass
+/// smoothing sets the closest pair of sources that can still be told apart (≈ 2.5 σ). Without the floor
+/// the largest prominence is the whole height of the diffuse hump under the top peak (its bases are 0°
+/// and 90°), so with diffuse noise every other source falls below the threshold; after subtracting the
+/// floor, prominences are heights above the diffuse level. The cost is one pass
 /// over the 18 000-cell histogram and a few over the coarse grid — never over the bins.
 public struct SourceCountingOptions: Codable, Sendable, Equatable {
     /// σ of the Gaussian smoothing, degrees.
@@ -30,13 +34,16 @@ public struct SourceCountingOptions: Codable, Sendable, Equatable {
     /// Peaks on ln h_s instead of h_s: the prominence is then a contrast (ln of peak over base), and the
     /// threshold `relativeProminence` an absolute log ratio rather than a fraction of the largest.
     public var logScale: Bool = false
+    /// Width W of the diffuse floor's opening, degrees; 0: no floor is subtracted (see `diffuseFloor`).
+    public var floorWidthDeg: Double = 0
 
-    public init(smoothingDeg: Double = 0.5, relativeProminence: Double = 0.05, gridDeg: Double = 0.1,
-                maximumSources: Int = 16) {
+    public init(smoothingDeg: Double = 0.5, relativeProminence: Double = 0.1, gridDeg: Double = 0.1,
+                maximumSources: Int = 16, floorWidthDeg: Double = 20) {
         self.smoothingDeg = smoothingDeg
         self.relativeProminence = relativeProminence
         self.gridDeg = gridDeg
         self.maximumSources = maximumSources
+        self.floorWidthDeg = floorWidthDeg
     }
 
     public static let `default` = SourceCountingOptions()
@@ -56,6 +63,9 @@ public struct SourceCountingOptions: Codable, Sendable, Equatable {
         guard gridDeg.isFinite, gridDeg > 0, abs(cells - cells.rounded()) < 1e-9,
               DirectionHistogram.cellCount % Int(cells.rounded()) == 0 else {
             throw DirClustError("counting grid is \(gridDeg)°; expected a multiple of \(DirectionHistogram.cellWidthDeg)° that divides 90° (e.g. 0.1).")
+        }
+        guard floorWidthDeg.isFinite, (0...45).contains(floorWidthDeg) else {
+            throw DirClustError("counting floor width is \(floorWidthDeg)°; expected 0 (off) or a width in (0°, 45°].")
         }
         guard (1...64).contains(maximumSources) else {
             throw DirClustError("counting maximum sources is \(maximumSources); expected an integer in 1 … 64.")
@@ -97,7 +107,11 @@ public func countSources(_ histogram: DirectionHistogram, options: SourceCountin
     let n = options.gridCount, grid = options.gridDeg
     let density = histogram.density(binCount: n)
     guard density.contains(where: { $0 > 0 }) else { return SourceCount(directionsDeg: [], peaks: [], options: options) }
-    let smooth = gaussianSmoothed(density, sigmaBins: options.smoothingDeg / grid)
+    var smooth = gaussianSmoothed(density, sigmaBins: options.smoothingDeg / grid)
+    if options.floorWidthDeg > 0 {
+        let floor = diffuseFloor(smooth, widthBins: Int((options.floorWidthDeg / grid).rounded()))
+        smooth = zip(smooth, floor).map { max($0 - $1, 0) }
+    }
     // Log scale: prominence is the peak's contrast over its bases, independent of its level.
     let floor = (smooth.max() ?? 0) * 1e-6
     let h = options.logScale ? smooth.map { Double.log($0 + floor) - Double.log(floor) } : smooth
@@ -139,6 +153,23 @@ public func countSources(_ histogram: DirectionHistogram, options: SourceCountin
                              isSource: accepted.contains(p))
     }
     return SourceCount(directionsDeg: peaks.filter(\.isSource).map(\.directionDeg), peaks: peaks, options: options)
+}
+
+/// The broad floor under the peaks of h: its opening (running minimum, then running maximum, over W bins),
+/// smoothed with σ = W/4 — what is left once every peak narrower than W is cut off (diffuse noise and the
+/// spread of overlapping bins). Ends are mirrored.
+func diffuseFloor(_ h: [Double], widthBins w: Int) -> [Double] {
+    let n = h.count, r = max(w / 2, 1)
+    func mirrored(_ i: Int) -> Int {
+        var j = i
+        while j < 0 || j >= n { j = j < 0 ? -j - 1 : 2 * n - j - 1 }
+        return j
+    }
+    func running(_ x: [Double], _ pick: (Double, Double) -> Double) -> [Double] {
+        (0..<n).map { i in (i - r...i + r).reduce(x[i]) { pick($0, x[mirrored($1)]) } }
+    }
+    let opened = running(running(h, min), max)
+    return gaussianSmoothed(opened, sigmaBins: Double(w) / 4)
 }
 
 /// x ∗ G_σ with the kernel truncated at 4σ and the signal mirrored at both ends (mass near 0° or 90° stays

@@ -143,6 +143,33 @@ public func sourceMasks(posteriors: [Double], componentCount k: Int, grouping: S
     return masks
 }
 
+/// Soft source masks with Laplace transitions: for sources at centres c_s (degrees) and width b,
+///
+///   M_s(n) = (1 − M_res(n)) · e^{−|θ_n − c_s|/b} / Σ_j e^{−|θ_n − c_j|/b},
+///
+/// with M_res the residual's summed posteriors (`residual`, on the active bins; nil: no residual). Between
+/// two neighbouring centres log(M_s / M_{s+1}) = (c_s + c_{s+1} − 2θ)/b: a logistic of scale b/2 about the
+/// midpoint, whatever the gap — the boundary of the hard (k-means) split, softened by a fixed width in
+/// degrees. Returns the S source masks and the residual mask (last) over all bins; inactive bins get 0.
+public func transitionMasks(centresDeg: [Double], widthDeg b: Double, residual: [Double]?, feature: DirectionFeature) -> [[Double]] {
+    precondition(b > 0 && !centresDeg.isEmpty, "transitionMasks: needs a width > 0 and at least one centre")
+    precondition(residual == nil || residual!.count == feature.activeBins.count, "transitionMasks: residual is not on the active bins")
+    let toDeg = 180 / Double.pi, s = centresDeg.count
+    var masks = [[Double]](repeating: [Double](repeating: 0, count: feature.binCount), count: s + 1)
+    var e = [Double](repeating: 0, count: s)
+    for (i, n) in feature.activeBins.enumerated() {
+        let theta = feature.theta[n] * toDeg
+        var top = -Double.infinity
+        for j in 0..<s { e[j] = -abs(theta - centresDeg[j]) / b; top = max(top, e[j]) }
+        var sum = 0.0
+        for j in 0..<s { e[j] = Double.exp(e[j] - top); sum += e[j] }
+        let res = residual.map { r in r[i].isFinite ? min(max(r[i], 0), 1) : 0 } ?? 0
+        for j in 0..<s { masks[j][n] = (1 - res) * e[j] / sum }
+        masks[s][n] = res
+    }
+    return masks
+}
+
 /// An EM start anchored at counted sources: K ≥ S components, the first S at the source directions
 /// (scale 0.5°), the K − S spares at the middles of the widest gaps between sources and the ends 0°, 90°
 /// (`widestGapMiddles`; scale a quarter of the gap: broad, to take the bins between sources). Mixture

@@ -198,13 +198,14 @@ extension ExperimentConfig {
         }
         if let c = r.raw("counting") {
             let cr = try ConfigReader(c, source: source, path: "counting",
-                                      allowed: ["smoothingDeg", "relativeProminence", "gridDeg", "maximumSources", "logScale"])
+                                      allowed: ["smoothingDeg", "relativeProminence", "gridDeg", "maximumSources", "logScale", "floorWidthDeg"])
             counting.smoothingDeg = try cr.double("smoothingDeg", default: d.counting.smoothingDeg, in: 0.01...10)
             counting.logScale = try cr.bool("logScale", default: d.counting.logScale)
             counting.relativeProminence = try cr.double("relativeProminence", default: d.counting.relativeProminence,
                                                         in: 1e-6...(counting.logScale ? 49.9 : 0.999))
             counting.gridDeg = try cr.double("gridDeg", default: d.counting.gridDeg, in: 0.005...1)
             counting.maximumSources = try cr.int("maximumSources", default: d.counting.maximumSources, in: 1...64)
+            counting.floorWidthDeg = try cr.double("floorWidthDeg", default: d.counting.floorWidthDeg, in: 0...45)
             do { try counting.validate() } catch let e as DirClustError { throw DirClustError("\(source): counting: \(e.message)") }
         }
         seeds = try r.ints("seeds", default: d.seeds, in: 0...Int(Int32.max))

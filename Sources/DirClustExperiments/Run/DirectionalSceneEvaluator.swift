@@ -140,45 +140,55 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
         // Clusterers: one feature per weighting, one fit per (K, method, seed), then every mask × selection × stage.
         for w in plan.work.weightings {
             let (feature, points, histogram) = t.measure("feature") { separator.directions(w.weighting) }
-            // `grouped` analyses of this weighting by (method, seed): they do not depend on K.
-            var groupedAnalyses: [GroupedKey: SourceAnalysis] = [:]
+            // `grouped` analyses of this weighting by (method, seed), with their fit time, and the target's
+            // estimate per mask kind: none of them depends on K, so each is made once.
+            var groupedAnalyses: [GroupedKey: (analysis: SourceAnalysis, seconds: Double)] = [:]
+            var groupedEstimates: [GroupedEstimateKey: (estimate: AudioBuffer, scores: Scorer.Scores, source: Int)] = [:]
             for f in w.fits {
-                let t0 = ContinuousClock.now
-                let model = try DirectionalModel(fitting: points, f.settings(em: config.em))
-                let fitSeconds = (ContinuousClock.now - t0).seconds
-                t.add("fit", fitSeconds)
-                let fit = model.fit
+                // The ordinary fit with this K, only if some selection uses its clusters.
+                let needsFit = f.masks.contains { $0.selections.contains { $0.selection != .grouped } }
+                var fitted: (model: DirectionalModel, seconds: Double)?
+                if needsFit {
+                    let t0 = ContinuousClock.now
+                    let model = try DirectionalModel(fitting: points, f.settings(em: config.em))
+                    fitted = (model, (ContinuousClock.now - t0).seconds)
+                    t.add("fit", fitted!.seconds)
+                }
                 // `grouped`: counted sources, the anchored fit of this method, the target's source (shared by every K).
-                var grouped: SourceAnalysis?
-                if f.masks.contains(where: { $0.selections.contains { $0.selection == .grouped } }) {
-                    let key = GroupedKey(method: f.method, seed: f.seed)
-                    if groupedAnalyses[key] == nil {
-                        groupedAnalyses[key] = try t.measure("fit") {
-                            var settings = SourceSettings.default
-                            settings.method = f.method
-                            settings.counting = config.counting
-                            return try analyseSources(histogram, points: points, settings: settings, seed: UInt64(f.seed),
+                let key = GroupedKey(method: f.method, seed: f.seed)
+                if f.masks.contains(where: { $0.selections.contains { $0.selection == .grouped } }), groupedAnalyses[key] == nil {
+                    let t0 = ContinuousClock.now
+                    var settings = SourceSettings.default
+                    settings.method = f.method
+                    settings.counting = config.counting
+                    let analysis = try analyseSources(histogram, points: points, settings: settings, seed: UInt64(f.seed),
                                                       maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
-                        }
-                    }
-                    grouped = groupedAnalyses[key]
+                    groupedAnalyses[key] = (analysis, (ContinuousClock.now - t0).seconds)
+                    t.add("fit", groupedAnalyses[key]!.seconds)
                 }
                 for m in f.masks {
-                    let masks = t.measure("mask") { model.masks(for: feature, kind: m.mask) }
+                    let masks = fitted.map { fitted in t.measure("mask") { fitted.model.masks(for: feature, kind: m.mask) } } ?? []
                     for sel in m.selections {
-                        if sel.selection == .grouped, let g = grouped {
-                            guard let s = g.grouping.sourceNearest(directionDeg: targetDeg) else {
-                                throw DirClustError("scene \(plan.id): \(f.method.rawValue) grouped no source")
+                        if sel.selection == .grouped, let g = groupedAnalyses[key] {
+                            let estimateKey = GroupedEstimateKey(analysis: key, mask: m.mask)
+                            if groupedEstimates[estimateKey] == nil {
+                                guard let s = g.analysis.grouping.sourceNearest(directionDeg: targetDeg) else {
+                                    throw DirClustError("scene \(plan.id): \(f.method.rawValue) grouped no source")
+                                }
+                                let targetMask = t.measure("mask") { g.analysis.masks(for: feature, kind: m.mask)[s] }
+                                let estimate = t.measure("mask") { separator.estimate(targetMask) }
+                                groupedEstimates[estimateKey] = (estimate, try score(estimate), s)
                             }
-                            let targetMask = t.measure("mask") { g.model.sourceMasks(for: feature, grouping: g.grouping, kind: m.mask)[s] }
-                            let estimate = t.measure("mask") { separator.estimate(targetMask) }
-                            let scores = try score(estimate)
+                            let e = groupedEstimates[estimateKey]!
                             for trial in sel.stages where trial.stage == .clustering {
-                                record(trial.key, scores, fit: g.fit, targetDeg: g.grouping.sources[s].directionDeg, seconds: fitSeconds)
-                                try estimates?.estimate(estimate, for: trial.key)
+                                record(trial.key, e.scores, fit: g.analysis.fit, targetDeg: g.analysis.grouping.sources[e.source].directionDeg,
+                                       seconds: g.seconds)
+                                try estimates?.estimate(e.estimate, for: trial.key)
                             }
                             continue
                         }
+                        guard let (model, fitSeconds) = fitted else { continue }
+                        let fit = model.fit
                         var chosen = model.targetClusters(directionDeg: targetDeg, selection: sel.selection, mask: m.mask)
                         var estimate: AudioBuffer
                         var scores: Scorer.Scores
@@ -306,4 +316,10 @@ func isStemFolder(_ piece: String) -> Bool { piece.hasSuffix("/") }
 private struct GroupedKey: Hashable {
     var method: ClusteringMethod
     var seed: Int
+}
+
+/// The target's grouped estimate is one per analysis and mask kind.
+private struct GroupedEstimateKey: Hashable {
+    var analysis: GroupedKey
+    var mask: MaskKind
 }
