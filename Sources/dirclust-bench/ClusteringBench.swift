@@ -4,7 +4,8 @@ import Foundation
 /// Clusterer throughput: EM (Lloyd) iterations per second of each method on N = 200 000 directions, K = 8,
 /// from one explicit start, a fixed number of iterations (tolerance 0), best of 3; then scikit-learn's
 /// GaussianMixture from the same start on the same data, timed in the same run by
-/// `scripts/bench_sklearn_gmm.py` (skipped, with a note, when python3 or scikit-learn is missing).
+/// `scripts/bench_sklearn_gmm.py` (n/a, with a note, when python3 or scikit-learn is missing or
+/// DIRCLUST_BENCH_SKIP_REFERENCES=1).
 /// `dirclust-bench clustering [N] [iterations] [methods…]` runs this part alone (smaller N for profiling).
 func benchClustering(_ arguments: [String] = []) throws {
     let n = arguments.count > 0 ? Int(arguments[0]) ?? 200_000 : 200_000
@@ -38,7 +39,8 @@ func benchClustering(_ arguments: [String] = []) throws {
             + "\(fit!.iterations) it\(ratio))")
     }
     guard let gmm = perIteration[.gmm] else { return }
-    if let sklearn = sklearnSecondsPerIteration(x, start: start, iterations: iterations) {
+    let skip = ProcessInfo.processInfo.environment["DIRCLUST_BENCH_SKIP_REFERENCES"] == "1"
+    if !skip, let sklearn = sklearnSecondsPerIteration(x, start: start, iterations: iterations) {
         print("clustering  sklearn GaussianMixture \(String(format: "%8.1f", 1 / sklearn)) it/s  "
             + "(\(String(format: "%.2f", sklearn * 1000)) ms/it) → dirclust GMM is "
             + "\(String(format: "%.1f", sklearn / gmm))× faster per iteration (issue 14: ≥ 8×)")
