@@ -35,10 +35,21 @@ test: deps
 clean:
 	rm -rf .build
 
-.PHONY: bench
-## bench: throughput of STFT, clusterers, BSS Eval and NMF, with ratios to the Python references when installed
-bench:
+.PHONY: bench bench-grid
+## bench: throughput of STFT, clusterers, BSS Eval and NMF, with ratios to the Python references when installed,
+##        then bench-grid (`dirclust-bench clustering [N] [iterations] [methods…]` times the clusterers alone)
+bench: build
 	$(SWIFT) run $(SWIFT_FLAGS) dirclust-bench
+	$(MAKE) --no-print-directory bench-grid
+
+BENCH_GRID = .build/bench-grid
+## bench-grid: wall time of the paper grid (configs/paper.json, 48 scenes, --jobs 2, fresh) and its fit share
+bench-grid: build
+	@start=$$(date +%s.%N); $(BIN) run --config configs/paper.json --out $(BENCH_GRID) --jobs 2 --fresh --quiet || exit 1; \
+	end=$$(date +%s.%N); \
+	awk -F, -v wall="$$(awk "BEGIN { print $$end - $$start }")" 'NR == 1 { for (i = 1; i <= NF; i++) if ($$i == "fit_seconds") c = i; next } \
+	  $$c != "" { fit += $$c; n++ } END { printf "paper grid  %.1f s wall (--jobs 2; load average %s at the end), %d fits, %.1f s fit in total\n", wall, "'"$$(cut -d' ' -f1 /proc/loadavg)"'", n, fit }' \
+	  $(BENCH_GRID)/trials.csv
 
 CI_RUN = .build/ci-run
 .PHONY: reproduce reproduce-sweeps baseline

@@ -186,3 +186,18 @@ DIRCLUST_CLONES void dirclust_scale_finite_rows(double *restrict row, const doub
                                                 const double *restrict max, ptrdiff_t n) {
     VECTORIZE for (ptrdiff_t i = 0; i < n; i++) row[i] = fabs(max[i]) < INFINITY ? row[i] * scale[i] : row[i];
 }
+
+ptrdiff_t dirclust_pack_positive(const double *restrict x, const double *restrict v, ptrdiff_t n,
+                                 double *restrict packed_x, double *restrict packed_v, double *restrict total) {
+    ptrdiff_t active = 0;
+    double sum = 0.0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        // Every point is written; the cursor moves past the positive ones (exact zeros add nothing to the sum).
+        packed_x[active] = x[i];
+        packed_v[active] = v[i];
+        sum += v[i];
+        active += v[i] > 0.0;
+    }
+    *total = sum;
+    return active;
+}

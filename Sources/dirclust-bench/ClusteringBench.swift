@@ -4,7 +4,8 @@ import Foundation
 /// Clusterer throughput: EM (Lloyd) iterations per second of each method on N = 200 000 directions, K = 8,
 /// from one explicit start, a fixed number of iterations (tolerance 0), best of 3; then scikit-learn's
 /// GaussianMixture from the same start on the same data, timed in the same run by
-/// `scripts/bench_sklearn_gmm.py` (skipped, with a note, when python3 or scikit-learn is missing).
+/// `scripts/bench_sklearn_gmm.py` (n/a, with a note, when python3 or scikit-learn is missing or
+/// DIRCLUST_BENCH_SKIP_REFERENCES=1).
 /// `dirclust-bench clustering [N] [iterations] [methods…]` runs this part alone (smaller N for profiling).
 func benchClustering(_ arguments: [String] = []) throws {
     let n = arguments.count > 0 ? Int(arguments[0]) ?? 200_000 : 200_000
@@ -23,22 +24,28 @@ func benchClustering(_ arguments: [String] = []) throws {
     let start = ClusteringInitialization.parameters(means: centres.map { $0 + 0.02 }, scales: sigmas, mixtureWeights: weights)
 
     print("clustering  N = \(n), K = \(k), \(iterations) iterations from one start (best of 3)")
-    var gmmSecondsPerIteration = Double.nan
+    var perIteration: [ClusteringMethod: Double] = [:]
     for method in ClusteringMethod.allCases where only.isEmpty || only.contains(method) {
         let options = ClusteringOptions(componentCount: k, maxIterations: iterations, tolerance: 0, initialization: start)
         let clusterer = makeClusterer(method, options: options)
         var fit: ClusterFit?
         let seconds = try clusteringBestOf3 { fit = try clusterer.fit(x, weights: nil) }
-        let perIteration = seconds / Double(max(fit!.iterations, 1))
-        if method == .gmm { gmmSecondsPerIteration = perIteration }
+        let secondsPerIteration = seconds / Double(max(fit!.iterations, 1))
+        perIteration[method] = secondsPerIteration
+        // Each mixture's cost per iteration relative to our GMM (issue 14: Cauchy, tMM, GGMM ≤ 2×).
+        let ratio = method == .kmeans ? "" : perIteration[.gmm].map { String(format: ", %.2f× our GMM", secondsPerIteration / $0) } ?? ""
         print("clustering  \(method.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) "
-            + "\(String(format: "%8.1f", 1 / perIteration)) it/s  (\(String(format: "%.2f", perIteration * 1000)) ms/it, "
-            + "\(fit!.iterations) it)")
+            + "\(String(format: "%8.1f", 1 / secondsPerIteration)) it/s  (\(String(format: "%.2f", secondsPerIteration * 1000)) ms/it, "
+            + "\(fit!.iterations) it\(ratio))")
     }
-    if gmmSecondsPerIteration.isFinite, let sklearn = sklearnSecondsPerIteration(x, start: start, iterations: iterations) {
+    guard let gmm = perIteration[.gmm] else { return }
+    let skip = ProcessInfo.processInfo.environment["DIRCLUST_BENCH_SKIP_REFERENCES"] == "1"
+    if !skip, let sklearn = sklearnSecondsPerIteration(x, start: start, iterations: iterations) {
         print("clustering  sklearn GaussianMixture \(String(format: "%8.1f", 1 / sklearn)) it/s  "
             + "(\(String(format: "%.2f", sklearn * 1000)) ms/it) → dirclust GMM is "
-            + "\(String(format: "%.1f", sklearn / gmmSecondsPerIteration))× faster per iteration")
+            + "\(String(format: "%.1f", sklearn / gmm))× faster per iteration (issue 14: ≥ 8×)")
+    } else {
+        print("clustering  sklearn GaussianMixture n/a → dirclust GMM vs scikit-learn: n/a")
     }
 }
 

@@ -41,4 +41,9 @@ void dirclust_max_into(const double *row, double *max, ptrdiff_t n);
 /// row[i] *= scale[i] where max[i] is finite (the E-step's normalisation; other rows are left as they are).
 void dirclust_scale_finite_rows(double *row, const double *scale, const double *max, ptrdiff_t n);
 
+/// Copies the points with v[i] > 0 to the front of packed_x / packed_v (in order, branch-free: both need room
+/// for n), sets *total = Σ v[i] (in order) and returns how many there are.
+ptrdiff_t dirclust_pack_positive(const double *x, const double *v, ptrdiff_t n, double *packed_x, double *packed_v,
+                                 double *total);
+
 #endif

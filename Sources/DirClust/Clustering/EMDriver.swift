@@ -80,17 +80,10 @@ struct EMDriver<Family: MixtureFamily> {
                         // M-step.
                         for k in 0..<kCount {
                             let vk = rp.baseAddress! + k * n
-                            var nk = 0.0, active = 0
-                            activeX.withUnsafeMutableBufferPointer { ax in
+                            var nk = 0.0
+                            let active = activeX.withUnsafeMutableBufferPointer { ax in
                                 activeV.withUnsafeMutableBufferPointer { av in
-                                    // Branch-free compaction: every point is written, the cursor moves past the
-                                    // positive ones (exact zeros add nothing to N_k).
-                                    for i in 0..<n {
-                                        ax[active] = xp[i]
-                                        av[active] = vk[i]
-                                        nk += vk[i]
-                                        active += vk[i] > 0 ? 1 : 0
-                                    }
+                                    dirclust_pack_positive(xp.baseAddress, vk, n, ax.baseAddress, av.baseAddress, &nk)
                                 }
                             }
                             mixtureWeights[k] = nk / totalWeight

@@ -78,8 +78,9 @@ struct GeneralizedGaussianFamily: MixtureFamily {
             for i in 0..<x.count { ℓ[i] = abs(x[i] - μ) }
             VectorMath.log(ℓ.baseAddress!, into: ℓ.baseAddress!, count: x.count)
         }
-        let β = fixedShape == nil ? updateShape(θ.shape, v: v, total: total) : θ.shape
-        let s = logDistance.withUnsafeBufferPointer { ℓ in
+        // S(β) at the final β: the shape search's last accepted profile has it (same sums, same bits).
+        let (β, profiled) = fixedShape == nil ? updateShape(θ.shape, v: v, total: total) : (θ.shape, nil)
+        let s = profiled ?? logDistance.withUnsafeBufferPointer { ℓ in
             terms.withUnsafeMutableBufferPointer { ShapeProfile.moments(β, logDistance: ℓ, v: v, scratch: $0).s }
         }
         let α = s > 0 && s.isFinite ? Double.pow(β * s / total, 1 / β) : 0
@@ -156,13 +157,14 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     ///   q(β) = log β − log Γ(1/β) − 1/β − (1/β) log(β S/N_k),  S = Σ v |x − μ|^β,
     ///   q′(β) = 1/β + ψ(1/β)/β² + log(β S/N_k)/β² − S′/(β S),  S′ = Σ v |x − μ|^β ln|x − μ|.
     /// A Newton step −q′/q″ where q is concave (else a step of β/4 uphill), limited to ±β/2 and to
-    /// `bounds`, halved until q increases (≤ 8 times); `shapeSteps` steps.
-    mutating func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> Double {
+    /// `bounds`, halved until q increases (≤ 8 times); `shapeSteps` steps. Returns β and S(β) (nil when the
+    /// profile does not exist at β₀).
+    mutating func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> (Double, Double?) {
         let bounds = bounds, minimumScale = minimumScale
         return logDistance.withUnsafeBufferPointer { ℓ in terms.withUnsafeMutableBufferPointer { scratch in
             var β = β0
             guard var current = ShapeProfile(β, logDistance: ℓ, v: v, scratch: scratch, total: total, minimumScale: minimumScale)
-            else { return β0 }
+            else { return (β0, nil) }
             for _ in 0..<Self.shapeSteps {
                 var step = current.curvature < 0 ? -current.slope / current.curvature : (current.slope > 0 ? 0.25 : -0.25) * β
                 step = min(max(step, -0.5 * β), 0.5 * β)
@@ -181,7 +183,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 }
                 if !accepted || abs(step) < 1e-8 * β { break }
             }
-            return β
+            return (β, current.s)
         } }
     }
 }
@@ -194,6 +196,8 @@ struct GeneralizedGaussianFamily: MixtureFamily {
 /// keeps EM monotone when a component is pinned at the floor; slope and curvature (the Newton proposal)
 /// are those of the unconstrained q.
 struct ShapeProfile {
+    /// S = Σ v |x − μ|^β.
+    var s: Double
     var value: Double
     var slope: Double
     var curvature: Double
@@ -215,6 +219,7 @@ struct ShapeProfile {
           scratch: UnsafeMutableBufferPointer<Double>, total: Double, minimumScale: Double) {
         let (s, s1, s2) = Self.moments(β, logDistance: ℓ, v: v, scratch: scratch)
         guard s > 0, s.isFinite, s1.isFinite, s2.isFinite else { return nil }
+        self.s = s
         let b = 1 / β, h = Double.log(β * s / total)
         let ψ = digamma(b), r1 = s1 / s, r2 = s2 / s
         let floorPower = Double.pow(minimumScale, β)  // s^β
