@@ -195,7 +195,7 @@ import Testing
             #expect(CLI.wait(seconds: 60) { !partials().isEmpty }, "no staging folder appeared")
             kill(p.processIdentifier, signal)
             p.waitUntilExit()
-            #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == signal)
+            #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == signal, "signal \(signal): \(CLI.result(of: p, logs: folder))")
             if signal == SIGKILL {
                 #expect(partials().count == 1)  // nothing can clean up after kill -9 …
             } else {

@@ -76,6 +76,11 @@ import Testing
         #expect(abs(log(m[0][3] / m[1][3]) - (10 + 30 - 44) / 4.0) < 1e-3)
         #expect(abs(log(m[1][4] / m[2][4]) - (30 + 70 - 120) / 4.0) < 1e-9)
         #expect(m[0][0] > 0.99)
+        // Sources closer than 3b: the width shrinks to a third of the gap (here 1°).
+        let close = transitionMasks(centresDeg: [10, 13], widthDeg: 4, residual: nil, feature: feature)
+        #expect(abs(log(close[0][0] / close[1][0]) - 3) < 1e-9)  // θ = 10°: (13 − 10)/1
+        #expect(abs(log(close[1][4] / close[0][4]) - 3) < 1e-9)  // θ = 60°, beyond both: the gap over the width
+        #expect(close[0][0] > 0.95)
     }
 
     @Test func anEmptyHistogramHasNoSource() throws {

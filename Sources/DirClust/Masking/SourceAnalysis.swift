@@ -20,8 +20,9 @@ public struct SourceSettings: Codable, Sendable, Equatable {
     public var spareComponents: Int
     public var counting: SourceCountingOptions
     public var grouping: SourceGroupingOptions
-    /// Width b (degrees) of the soft masks' Laplace transitions between sources (`transitionMasks`);
-    /// 0: soft masks are the summed posteriors of each source's components.
+    /// Width b (degrees) of the soft masks' Laplace transitions between sources (`transitionMasks`; a
+    /// third of the gap for sources closer than 3b); 0: soft masks are the summed posteriors of each
+    /// source's components.
     public var transitionDeg: Double
 
     public init(method: ClusteringMethod = .kmeans, spareComponents: Int = 0, counting: SourceCountingOptions = .default,

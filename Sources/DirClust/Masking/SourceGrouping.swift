@@ -143,24 +143,30 @@ public func sourceMasks(posteriors: [Double], componentCount k: Int, grouping: S
     return masks
 }
 
-/// Soft source masks with Laplace transitions: for sources at centres c_s (degrees) and width b,
+/// Soft source masks with Laplace transitions: for sources at centres c_s (degrees) and widths b_s,
 ///
-///   M_s(n) = (1 − M_res(n)) · e^{−|θ_n − c_s|/b} / Σ_j e^{−|θ_n − c_j|/b},
+///   M_s(n) = (1 − M_res(n)) · e^{−|θ_n − c_s|/b_s} / Σ_j e^{−|θ_n − c_j|/b_j},   b_s = min(b, g_s / 3),
 ///
-/// with M_res the residual's summed posteriors (`residual`, on the active bins; nil: no residual). Between
-/// two neighbouring centres log(M_s / M_{s+1}) = (c_s + c_{s+1} − 2θ)/b: a logistic of scale b/2 about the
-/// midpoint, whatever the gap — the boundary of the hard (k-means) split, softened by a fixed width in
-/// degrees. Returns the S source masks and the residual mask (last) over all bins; inactive bins get 0.
+/// with g_s the distance from c_s to its nearest neighbouring centre and M_res the residual's summed
+/// posteriors (`residual`, on the active bins; nil: no residual). Between two neighbouring centres of
+/// equal width log(M_s / M_{s+1}) = (c_s + c_{s+1} − 2θ)/b_s: a logistic of scale b_s/2 about the midpoint
+/// — the boundary of the hard (k-means) split, softened by b in degrees, and by a third of the gap for
+/// sources closer than 3b (so a source keeps ≥ 95 % of its own centre). Returns the S source masks and the
+/// residual mask (last) over all bins; inactive bins get 0.
 public func transitionMasks(centresDeg: [Double], widthDeg b: Double, residual: [Double]?, feature: DirectionFeature) -> [[Double]] {
     precondition(b > 0 && !centresDeg.isEmpty, "transitionMasks: needs a width > 0 and at least one centre")
     precondition(residual == nil || residual!.count == feature.activeBins.count, "transitionMasks: residual is not on the active bins")
     let toDeg = 180 / Double.pi, s = centresDeg.count
+    let widths = centresDeg.indices.map { i -> Double in
+        let gap = centresDeg.indices.filter { $0 != i }.map { abs(centresDeg[$0] - centresDeg[i]) }.min() ?? .infinity
+        return max(min(b, gap / 3), 1e-6)
+    }
     var masks = [[Double]](repeating: [Double](repeating: 0, count: feature.binCount), count: s + 1)
     var e = [Double](repeating: 0, count: s)
     for (i, n) in feature.activeBins.enumerated() {
         let theta = feature.theta[n] * toDeg
         var top = -Double.infinity
-        for j in 0..<s { e[j] = -abs(theta - centresDeg[j]) / b; top = max(top, e[j]) }
+        for j in 0..<s { e[j] = -abs(theta - centresDeg[j]) / widths[j]; top = max(top, e[j]) }
         var sum = 0.0
         for j in 0..<s { e[j] = Double.exp(e[j] - top); sum += e[j] }
         let res = residual.map { r in r[i].isFinite ? min(max(r[i], 0), 1) : 0 } ?? 0

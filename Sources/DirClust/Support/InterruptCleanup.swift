@@ -40,6 +40,9 @@ public enum InterruptCleanup {
     private static func installOnce() {
         guard sources.isEmpty else { return }
         let queue = DispatchQueue(label: "dirclust.interrupt-cleanup")
+        // A source is armed asynchronously (on libdispatch's manager thread): until then an ignored signal
+        // would be lost and the work would run to the end (exit 0). Wait for both registrations.
+        let armed = DispatchSemaphore(value: 0)
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)  // delivered to the dispatch source instead of killing the process
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
@@ -54,9 +57,11 @@ public enum InterruptCleanup {
                 signal(sig, SIG_DFL)
                 kill(getpid(), sig)
             }
+            source.setRegistrationHandler { armed.signal() }
             source.resume()
             sources.append(source)
         }
+        for _ in sources { _ = armed.wait(timeout: .now() + 5) }
     }
 
     /// An NSLock with a closure form.
