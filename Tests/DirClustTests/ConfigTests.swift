@@ -23,6 +23,29 @@ import Testing
         #expect(c.layouts == [.centreTarget] && c.angles == [15, 45])
         #expect(c.conditions.map(\.name) == ["overK", "noise"] && c.conditions[1].snrDb == [0] && c.conditions[0].snrDb == [])
         #expect(c.instruments == [73, 0, 57, 71] && c.target == 0)
+        #expect(c.em.restarts == EMSettings.defaultRestarts && EMSettings.defaultRestarts == 4)
+    }
+
+    /// Every committed config loads (run from the package root, as `make test` does); the paper config is the
+    /// statistics design of issue 15 and the sweeps keep the single start they were made with.
+    @Test func committedConfigsLoad() throws {
+        let root = FileManager.default.currentDirectoryPath
+        guard FileManager.default.fileExists(atPath: root + "/configs/paper.json") else { return }
+        let folders = ["configs", "configs/sweeps", "configs/tuning"]
+        var loaded = 0
+        for folder in folders {
+            for name in try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder).sorted() where name.hasSuffix(".json") {
+                _ = try ExperimentConfig.load(path: "\(root)/\(folder)/\(name)")
+                loaded += 1
+            }
+        }
+        #expect(loaded >= 10)
+        let paper = try ExperimentConfig.load(path: root + "/configs/paper.json")
+        #expect(paper.pieces.count >= 24 && paper.seeds.count >= 3)
+        #expect(Set(paper.conditions.filter(\.noise).map(\.snrReference)) == [.allSources, .target])
+        for sweep in ["angle", "k", "snr", "weighting"] {
+            #expect(try ExperimentConfig.load(path: "\(root)/configs/sweeps/\(sweep).json").em.restarts == 1, "\(sweep)")
+        }
     }
 
     @Test func unknownKeyNamesItsPathAndTheAllowedKeys() {
