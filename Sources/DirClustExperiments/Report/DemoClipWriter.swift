@@ -33,7 +33,7 @@ public struct DemoClipWriter: EstimateSink {
     public func open(_ plan: ScenePlan, scene: Scene, targetDeg: Double) throws -> (any SceneSink)? {
         guard selection.includes(plan) else { return nil }
         let clips = try DemoSceneClips(writer: self, plan: plan, scene: scene, targetDeg: targetDeg)
-        try clips.write(AudioBuffer(sampleRate: scene.sampleRate, channels: [scene.dry[scene.spec.targetIndex]]),
+        try clips.write(clips.cut(AudioBuffer(sampleRate: scene.sampleRate, channels: [scene.dry[scene.spec.targetIndex]])),
                         clip: DemoSelection.referenceClip)
         return clips
     }
@@ -74,7 +74,7 @@ final class DemoSceneClips: SceneSink {
 
     func estimate(_ audio: AudioBuffer, for key: TrialKey) throws {
         guard let clip = writer.selection.clip(for: key) else { return }
-        let cut = AudioBuffer(sampleRate: audio.sampleRate, channels: audio.channels.map { Array($0.prefix(frames)) })
+        let cut = cut(audio)
         let s = try scorer.score(cut, target: target)
         scores.clips[clip] = ClipScores.Score(sdr: s.sdr, sir: s.sir, sar: s.sar, isr: s.isr)
         let keepStereo = key.method == Bound.mixture.rawValue || writer.metric == .images
@@ -93,15 +93,19 @@ final class DemoSceneClips: SceneSink {
         if let example, !example.fits.isEmpty { try example.write(runDirectory: writer.runDirectory) }
     }
 
-    /// The first `frames` samples of `audio` as the clip's file.
-    func write(_ audio: AudioBuffer, clip: String) throws {
+    /// The first `frames` samples of `audio`: what is played, scored and written.
+    func cut(_ audio: AudioBuffer) -> AudioBuffer {
+        AudioBuffer(sampleRate: audio.sampleRate, channels: audio.channels.map { Array($0.prefix(frames)) })
+    }
+
+    /// `clip` (already `cut`) as the clip's file.
+    func write(_ clip: AudioBuffer, clip name: String) throws {
         let folder = "\(writer.runDirectory)/\(demoFolderName)/\(sceneID)"
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw DirClustError("demo folder \(folder) cannot be created (\(error.localizedDescription)); expected a writable output directory")
         }
-        let excerpt = AudioBuffer(sampleRate: audio.sampleRate, channels: audio.channels.map { Array($0.prefix(frames)) })
         let format = writer.selection.settings.audioFormat
-        try writeWAV(excerpt, to: demoAudioPath(runDirectory: writer.runDirectory, sceneID: sceneID, clip: clip, format: format),
+        try writeWAV(clip, to: demoAudioPath(runDirectory: writer.runDirectory, sceneID: sceneID, clip: name, format: format),
                      format: .pcm16, container: format)
     }
 }
