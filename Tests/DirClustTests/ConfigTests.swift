@@ -24,6 +24,23 @@ import Testing
         #expect(c.conditions.map(\.name) == ["overK", "noise"] && c.conditions[1].snrDb == [0] && c.conditions[0].snrDb == [])
         #expect(c.instruments == [73, 0, 57, 71] && c.target == 0)
         #expect(c.em.restarts == EMSettings.defaultRestarts && EMSettings.defaultRestarts == 4)
+        #expect(c.em.coarseCellDeg == EMSettings.defaultCoarseCellDeg && EMSettings.defaultCoarseCellDeg == 0.05)
+    }
+
+    /// A saved config without `em.coarseCellDeg` (made before the coarse phase) reads as 0, so it resumes and
+    /// reproduces as it was run; 0 is not written, any other width is.
+    @Test func coarseCellWidthIsWrittenOnlyWhenNotZero() throws {
+        let old = try JSONDecoder().decode(EMSettings.self, from: Data(#"{"maxIterations": 200, "tolerance": 1e-6}"#.utf8))
+        #expect(old.coarseCellDeg == 0 && old.restarts == 1)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let off = String(decoding: try encoder.encode(EMSettings(restarts: 1, coarseCellDeg: 0)), as: UTF8.self)
+        #expect(!off.contains("coarseCellDeg"), "\(off)")
+        let on = try encoder.encode(EMSettings())
+        #expect(try JSONDecoder().decode(EMSettings.self, from: on) == EMSettings())
+        #expect(try decode(#"{"pieces": ["a"], "em": {"coarseCellDeg": 0.02}}"#).em.coarseCellDeg == 0.02)
+        let m = message(#"{"pieces": ["a"], "em": {"coarseCellDeg": -1}}"#)
+        #expect(m.contains("em.coarseCellDeg"), "\(m)")
     }
 
     /// Every committed config loads (run from the package root, as `make test` does); the paper config is the
@@ -44,7 +61,8 @@ import Testing
         #expect(paper.pieces.count >= 24 && paper.seeds.count >= 3)
         #expect(Set(paper.conditions.filter(\.noise).map(\.snrReference)) == [.allSources, .target])
         for sweep in ["angle", "k", "snr", "weighting"] {
-            #expect(try ExperimentConfig.load(path: "\(root)/configs/sweeps/\(sweep).json").em.restarts == 1, "\(sweep)")
+            let em = try ExperimentConfig.load(path: "\(root)/configs/sweeps/\(sweep).json").em
+            #expect(em.restarts == 1 && em.coarseCellDeg == 0, "\(sweep)")
         }
     }
 

@@ -54,8 +54,8 @@ import Testing
         }
     }
 
-    /// Fitting on the 0.005° histogram gives the fit on the raw bins: same means to 0.01°, same weights to
-    /// 1e-4 (the histogram keeps each cell's weighted mean θ).
+    /// Fitting on the 0.005° histogram gives the fit on the raw bins with the same settings: same means to
+    /// 0.01°, same weights to 1e-4 (the histogram keeps each cell's weighted mean θ).
     @Test(arguments: [ClusteringMethod.gmm, .tmm, .kmeans])
     func histogramFitMatchesTheFitOnEveryBin(method: ClusteringMethod) throws {
         let mix = SeparateTestSupport.pannedMix(SeparateTestSupport.threeSources(seconds: 0.5), degrees: [15, 40, 75])
@@ -64,7 +64,7 @@ import Testing
         let stft = try STFT(options.stft)
         let feature = try directionFeature(stft.forward(mix), weighting: .power)
         #expect(analysis.histogram.activeBinCount == feature.activeBins.count)
-        let exact = try makeClusterer(method, options: ClusteringOptions(componentCount: 3, seed: 0))
+        let exact = try makeClusterer(method, options: options.fitSettings.clusteringOptions, restarts: options.em.restarts)
             .fit(feature.activeTheta(), weights: feature.activeWeights())
         for k in 0..<3 {
             #expect(abs(analysis.fit.means[k] - exact.means[k]) * 180 / Double.pi < 0.01)

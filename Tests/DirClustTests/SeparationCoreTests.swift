@@ -36,13 +36,19 @@ import Testing
         }
     }
 
-    /// The EM settings reach the clusterer: one iteration gives a different fit than the default 200.
+    /// The EM settings reach the clusterer: one iteration gives a different fit than the default 200, and the
+    /// default coarse phase leaves fewer iterations on the histogram than EM on the histogram alone.
     @Test func emSettingsReachTheFit() throws {
         let mix = SeparateTestSupport.pannedMix(SeparateTestSupport.threeSources(seconds: 0.4), degrees: [15, 50, 80])
-        let one = try analyseDirections(mix, options: SeparationOptions(method: .gmm, componentCount: 4, em: EMSettings(maxIterations: 1)))
-        let full = try analyseDirections(mix, options: SeparationOptions(method: .gmm, componentCount: 4))
+        func analysis(_ em: EMSettings) throws -> DirectionAnalysis {
+            try analyseDirections(mix, options: SeparationOptions(method: .gmm, componentCount: 4, em: em))
+        }
+        let one = try analysis(EMSettings(maxIterations: 1, coarseCellDeg: 0))
+        let plain = try analysis(EMSettings(coarseCellDeg: 0))
+        let coarseToFine = try analysis(EMSettings())
         #expect(one.fit.iterations == 1)
-        #expect(full.fit.iterations > 1)
-        #expect(one.fit.means != full.fit.means)
+        #expect(plain.fit.iterations > 1)
+        #expect(one.fit.means != plain.fit.means)
+        #expect(coarseToFine.fit.iterations < plain.fit.iterations, "\(coarseToFine.fit.iterations) vs \(plain.fit.iterations)")
     }
 }

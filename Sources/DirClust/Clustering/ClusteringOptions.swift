@@ -51,6 +51,11 @@ public struct ClusteringOptions: Sendable, Equatable {
     public var initialShape: Double?
     /// Floor on every component's scale σ or α, in radians (default 0.1°). Must be > 0.
     public var minimumScale: Double
+    /// Mixtures: width h (radians) of the cells the points are merged into for a first EM phase before EM
+    /// on the points themselves (`EMDriver.fit`); 0 = EM on the points only (default). k-means ignores it.
+    public var coarseCellWidth: Double
+    /// Upper bound on the M-steps of that first phase (default 2000).
+    public var coarseMaxIterations: Int
 
     public init(
         componentCount: Int,
@@ -61,7 +66,9 @@ public struct ClusteringOptions: Sendable, Equatable {
         fixedShape: Double? = nil,
         shapeBounds: ClosedRange<Double>? = nil,
         initialShape: Double? = nil,
-        minimumScale: Double = ClusteringOptions.defaultMinimumScale
+        minimumScale: Double = ClusteringOptions.defaultMinimumScale,
+        coarseCellWidth: Double = 0,
+        coarseMaxIterations: Int = 2000
     ) {
         self.componentCount = componentCount
         self.seed = seed
@@ -72,6 +79,8 @@ public struct ClusteringOptions: Sendable, Equatable {
         self.shapeBounds = shapeBounds
         self.initialShape = initialShape
         self.minimumScale = minimumScale
+        self.coarseCellWidth = coarseCellWidth
+        self.coarseMaxIterations = coarseMaxIterations
     }
 
     /// Throws a `DirClustError` naming the first invalid field.
@@ -82,6 +91,10 @@ public struct ClusteringOptions: Sendable, Equatable {
         guard componentCount >= 1 else { throw fail("componentCount", componentCount, "an integer ≥ 1") }
         guard maxIterations >= 0 else { throw fail("maxIterations", maxIterations, "an integer ≥ 0") }
         guard tolerance.isFinite, tolerance >= 0 else { throw fail("tolerance", tolerance, "a finite number ≥ 0") }
+        guard coarseCellWidth.isFinite, coarseCellWidth >= 0 else {
+            throw fail("coarseCellWidth", coarseCellWidth, "a finite number ≥ 0 (radians; 0 = no coarse phase)")
+        }
+        guard coarseMaxIterations >= 0 else { throw fail("coarseMaxIterations", coarseMaxIterations, "an integer ≥ 0") }
         guard minimumScale.isFinite, minimumScale > 0 else {
             throw fail("minimumScale", minimumScale, "a finite number > 0 (radians)")
         }

@@ -105,7 +105,7 @@ public func analyseDirections(_ audio: AudioBuffer, name: String = "the mix", op
         var settings = options.sourceSettings
         settings.method = options.method
         let fixed: Int? = if case .fixed(let n)? = options.sources { n } else { nil }
-        let sources = try analyseSources(histogram, points: points, settings: settings, fixedSourceCount: fixed, seed: options.seed)
+        let sources = try analyseSources(histogram, points: points, settings: settings, fixedSourceCount: fixed, seed: options.seed, em: options.em)
         progress?(.fitting, 1)
         let target = options.targetDirectionDeg.flatMap { sources.grouping.sourceNearest(directionDeg: $0) }
         return DirectionAnalysis(options: options, sampleRate: audio.sampleRate, signalLength: audio.frameCount,

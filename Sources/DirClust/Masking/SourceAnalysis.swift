@@ -84,8 +84,7 @@ public struct SourceAnalysis: Sendable {
 /// `SourceSettings`).
 /// - Throws: `DirClustError` for invalid settings, an empty histogram, or fewer occupied cells than K.
 public func analyseSources(_ histogram: DirectionHistogram, points: FittingPoints, settings: SourceSettings = .default,
-                           fixedSourceCount: Int? = nil, seed: UInt64 = 0, maxIterations: Int = 200,
-                           tolerance: Double = 1e-6) throws -> SourceAnalysis {
+                           fixedSourceCount: Int? = nil, seed: UInt64 = 0, em: EMSettings = EMSettings()) throws -> SourceAnalysis {
     try settings.validate()
     var counting = settings.counting
     if let n = fixedSourceCount {
@@ -102,8 +101,8 @@ public func analyseSources(_ histogram: DirectionHistogram, points: FittingPoint
     guard points.theta.count >= k else {
         throw DirClustError("the mix has sound in only \(points.theta.count) distinct direction(s), fewer than the \(k) components needed for \(count.count) source(s); expected a stereo mix with sources at several directions.")
     }
-    let options = ClusteringOptions(componentCount: k, seed: seed, maxIterations: maxIterations, tolerance: tolerance,
-                                    initialization: anchoredInitialization(sourceDirectionsDeg: count.directionsDeg, componentCount: k))
+    let options = em.clusteringOptions(componentCount: k, seed: seed,
+                                       initialization: anchoredInitialization(sourceDirectionsDeg: count.directionsDeg, componentCount: k))
     let fit = try makeClusterer(settings.method, options: options).fit(points.theta, weights: points.weights)
     let grouping = groupComponents(fit, sourceDirectionsDeg: count.directionsDeg, options: settings.grouping)
     return SourceAnalysis(count: count, model: DirectionalModel(fit: fit, points: points), grouping: grouping, settings: settings)

@@ -191,10 +191,11 @@ extension ExperimentConfig {
             stft.window = try sr.choice("window", default: d.stft.window)
         }
         if let e = r.raw("em") {
-            let er = try ConfigReader(e, source: source, path: "em", allowed: ["maxIterations", "tolerance", "restarts"])
+            let er = try ConfigReader(e, source: source, path: "em", allowed: ["maxIterations", "tolerance", "restarts", "coarseCellDeg"])
             em.maxIterations = try er.int("maxIterations", default: d.em.maxIterations, in: 1...100_000)
             em.tolerance = try er.double("tolerance", default: d.em.tolerance, in: 0...1)
             em.restarts = try er.int("restarts", default: d.em.restarts, in: 1...Restarts.maximumCount)
+            em.coarseCellDeg = try er.double("coarseCellDeg", default: d.em.coarseCellDeg, in: 0...5)
         }
         if let c = r.raw("counting") {
             let cr = try ConfigReader(c, source: source, path: "counting",

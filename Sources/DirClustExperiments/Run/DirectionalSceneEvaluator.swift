@@ -162,7 +162,7 @@ public final class DirectionalSceneEvaluator: SceneEvaluator, @unchecked Sendabl
                     settings.method = f.method
                     settings.counting = config.counting
                     let analysis = try analyseSources(histogram, points: points, settings: settings, seed: UInt64(f.seed),
-                                                      maxIterations: config.em.maxIterations, tolerance: config.em.tolerance)
+                                                      em: config.em)
                     groupedAnalyses[key] = (analysis, (ContinuousClock.now - t0).seconds)
                     t.add("fit", groupedAnalyses[key]!.seconds)
                 }
