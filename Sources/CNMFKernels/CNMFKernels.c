@@ -133,9 +133,10 @@ NMF_CLONES void dirclust_nmf_basis_products(const double *h, ptrdiff_t K, ptrdif
                                             const double *r, ptrdiff_t F, ptrdiff_t T,
                                             const unsigned char *active, double *out) {
     ptrdiff_t chunks = (F + V - 1) / V, full = F / V;
-    for (ptrdiff_t k = k0; k < k1; k += 4) {
-        ptrdiff_t comps = k1 - k < 4 ? k1 - k : 4;
-        for (ptrdiff_t c = 0; c < full; c++) {
+    // Bin chunk outermost: its column strip of r (T × 8 values) stays in cache for every component.
+    for (ptrdiff_t c = 0; c < full; c++) {
+        for (ptrdiff_t k = k0; k < k1; k += 4) {
+            ptrdiff_t comps = k1 - k < 4 ? k1 - k : 4;
             switch (comps) {
             case 4: basis_tile(4, h, K, k, k0, r, F, T, chunks, c, active, out); break;
             case 3: basis_tile(3, h, K, k, k0, r, F, T, chunks, c, active, out); break;

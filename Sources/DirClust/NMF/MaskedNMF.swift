@@ -81,7 +81,6 @@ private final class MaskedNMFWorkspace {
     let fixedDenominators: UnsafeMutablePointer<Double>  // KL: Wᵀ B per frame, T×cachedColumns
     let h: UnsafeMutablePointer<Double>        // H, T×K (frame-major)
     let modelFixed: UnsafeMutablePointer<Double>, modelFree: UnsafeMutablePointer<Double>
-    let model: UnsafeMutablePointer<Double>    // Λ = W_fixed H_fixed + W_free H_free + ε, T×F
     let r1: UnsafeMutablePointer<Double>       // B ∘ X ∘ Λ^(β−2), T×F
     let r2: UnsafeMutablePointer<Double>       // B ∘ Λ^(β−1), T×F
     let numH: UnsafeMutablePointer<Double>, denH: UnsafeMutablePointer<Double>  // paddedK each (one frame)
@@ -108,7 +107,7 @@ private final class MaskedNMFWorkspace {
         x = buffer(bins); b = buffer(bins); xPowBeta = buffer(kind == .general ? bins : 0)
         w = buffer(K * F); wT = buffer(F * paddedK); h = buffer(T * K)
         fixedDenominators = buffer(T * cachedColumns)
-        modelFixed = buffer(bins); modelFree = buffer(bins); model = buffer(bins)
+        modelFixed = buffer(bins); modelFree = buffer(bins)
         r1 = buffer(bins); r2 = buffer(bins)
         numH = buffer(paddedK); denH = buffer(paddedK)
         numW = buffer(free * F); denW = buffer(free * F)
@@ -123,7 +122,7 @@ private final class MaskedNMFWorkspace {
     }
 
     deinit {
-        for p in [x, b, xPowBeta, w, wT, h, fixedDenominators, modelFixed, modelFree, model, r1, r2, numH, denH,
+        for p in [x, b, xPowBeta, w, wT, h, fixedDenominators, modelFixed, modelFree, r1, r2, numH, denH,
                   numW, denW] {
             p.deallocate()
         }
@@ -183,7 +182,7 @@ private final class MaskedNMFWorkspace {
             // Scale H so that the initial model has the observed data's weighted mean.
             refreshModel(fixed: true, free: true)
             var modelSum = 0.0
-            for i in 0..<bins { modelSum += b[i] * (model[i] - eps) }
+            for i in 0..<bins { modelSum += b[i] * (model(i) - eps) }
             if modelSum > 0 {
                 let s = observedSum / modelSum
                 for i in 0..<(T * K) { h[i] *= s }
@@ -212,23 +211,26 @@ private final class MaskedNMFWorkspace {
                             freeModel: Array(UnsafeBufferPointer(start: modelFree, count: bins)))
     }
 
-    /// Λ = ε + Σ_k W_k H_k with the fixed and/or the free part recomputed (part(t, ·) = Σ_k H(t, k) W(k, ·)),
-    /// on every bin or only on the tiles with an observed bin.
+    /// The fixed and/or the free part of Λ recomputed (part(t, ·) = Σ_k H(t, k) W(k, ·)), on every bin or
+    /// only on the tiles with an observed bin.
     func refreshModel(fixed: Bool, free: Bool, everyBin: Bool = true) {
         let active: UnsafePointer<UInt8>? = everyBin ? nil : UnsafePointer(activeTiles)
         if fixed { dirclust_nmf_model(h, K, 0, fixedCount, w, F, T, active, modelFixed) }
         if free { dirclust_nmf_model(h, K, fixedCount, K, w, F, T, active, modelFree) }
-        for i in 0..<(F * T) { model[i] = eps + modelFixed[i] + modelFree[i] }
     }
+
+    /// Λ at bin i: ε + W_fixed H_fixed + W_free H_free.
+    @inline(__always) func model(_ i: Int) -> Double { eps + modelFixed[i] + modelFree[i] }
 
     /// Fills r1 = B∘X∘Λ^(β−2), r2 = B∘Λ^(β−1) and returns D_B(X | Λ) (0 unless `withObjective`, which
     /// saves a logarithm per bin in the KL and IS cases).
+    /// r1 and r2 stay 0 on the missing bins (as allocated); only the observed bins are visited, in order.
     func computeRatiosAndObjective(withObjective: Bool = true) -> Double {
         var total = 0.0
-        for i in 0..<(F * T) {
+        for t in 0..<T { for j in observedStart[t]..<observedStart[t + 1] {
+            let i = t * F + observedBins[j]
             let bi = b[i]
-            if bi == 0 { r1[i] = 0; r2[i] = 0; continue }
-            let xi = x[i], l = model[i]
+            let xi = x[i], l = model(i)
             switch kind {
             case .euclidean:
                 r1[i] = bi * xi; r2[i] = bi * l
@@ -246,7 +248,7 @@ private final class MaskedNMFWorkspace {
                 r1[i] = bi * xi * p; r2[i] = bi * l * p
                 total += bi * (xPowBeta[i] + (beta - 1) * l * l * p - beta * xi * l * p) / (beta * (beta - 1))
             }
-        }
+        } }
         return total
     }
 
