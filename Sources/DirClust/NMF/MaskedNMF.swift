@@ -172,6 +172,7 @@ private final class MaskedNMFWorkspace {
             x[i] = data[i] + eps
             b[i] = weights[i]
             if kind == .general { xPowBeta[i] = Double.pow(x[i], beta) }
+            if kind == .kullbackLeibler { r2[i] = b[i] }
         }
         indexObservedBins()
         if let start {
@@ -226,29 +227,44 @@ private final class MaskedNMFWorkspace {
     /// saves a logarithm per bin in the KL and IS cases).
     /// r1 and r2 stay 0 on the missing bins (as allocated); only the observed bins are visited, in order.
     func computeRatiosAndObjective(withObjective: Bool = true) -> Double {
-        var total = 0.0
-        for t in 0..<T { for j in observedStart[t]..<observedStart[t + 1] {
-            let i = t * F + observedBins[j]
-            let bi = b[i]
-            let xi = x[i], l = model(i)
-            switch kind {
-            case .euclidean:
+        switch kind {
+        case .euclidean:
+            return sumOverObservedBins { i in
+                let bi = b[i], xi = x[i], l = model(i)
                 r1[i] = bi * xi; r2[i] = bi * l
-                total += bi * 0.5 * (xi - l) * (xi - l)
-            case .kullbackLeibler:
-                let q = xi / l
-                r1[i] = bi * q; r2[i] = bi
-                if withObjective { total += bi * (xi * Double.log(q) - xi + l) }
-            case .itakuraSaito:
-                let q = xi / l
-                r1[i] = bi * q / l; r2[i] = bi / l
-                if withObjective { total += bi * (q - Double.log(q) - 1) }
-            case .general:
-                let p = Double.pow(l, beta - 2)
-                r1[i] = bi * xi * p; r2[i] = bi * l * p
-                total += bi * (xPowBeta[i] + (beta - 1) * l * l * p - beta * xi * l * p) / (beta * (beta - 1))
+                return bi * 0.5 * (xi - l) * (xi - l)
             }
-        } }
+        case .kullbackLeibler:  // r2 = B, set once in `fit`
+            guard withObjective else {
+                return sumOverObservedBins { i in r1[i] = b[i] * (x[i] / model(i)); return 0 }
+            }
+            return sumOverObservedBins { i in
+                let bi = b[i], xi = x[i], l = model(i), q = xi / l
+                r1[i] = bi * q
+                return bi * (xi * Double.log(q) - xi + l)
+            }
+        case .itakuraSaito:
+            return sumOverObservedBins { i in
+                let bi = b[i], l = model(i), q = x[i] / l
+                r1[i] = bi * q / l; r2[i] = bi / l
+                return withObjective ? bi * (q - Double.log(q) - 1) : 0
+            }
+        case .general:
+            return sumOverObservedBins { i in
+                let bi = b[i], xi = x[i], l = model(i), p = Double.pow(l, beta - 2)
+                r1[i] = bi * xi * p; r2[i] = bi * l * p
+                return bi * (xPowBeta[i] + (beta - 1) * l * l * p - beta * xi * l * p) / (beta * (beta - 1))
+            }
+        }
+    }
+
+    /// Σ term(i) over the observed bins i = t·F + f, frame by frame in increasing f, summed from 0 in that order.
+    @inline(__always) func sumOverObservedBins(_ term: (Int) -> Double) -> Double {
+        var total = 0.0
+        for t in 0..<T {
+            let row = t * F
+            for j in observedStart[t]..<observedStart[t + 1] { total += term(row + observedBins[j]) }
+        }
         return total
     }
 
