@@ -78,6 +78,7 @@ private final class MaskedNMFWorkspace {
     let paddedK: Int                           // K rounded up to the kernels' 8-column blocks
     let cachedColumns: Int                     // KL: Wᵀ B of columns 0..<cachedColumns is cached (fixed bases)
     var denominatorCached = false
+    var allOnes = false  // every weight is 1 (training): KL's denominators are the same for every frame / bin
     let fixedDenominators: UnsafeMutablePointer<Double>  // KL: Wᵀ B per frame, T×cachedColumns
     let h: UnsafeMutablePointer<Double>        // H, T×K (frame-major)
     let modelFixed: UnsafeMutablePointer<Double>, modelFree: UnsafeMutablePointer<Double>
@@ -174,6 +175,7 @@ private final class MaskedNMFWorkspace {
             if kind == .general { xPowBeta[i] = Double.pow(x[i], beta) }
             if kind == .kullbackLeibler { r2[i] = b[i] }
         }
+        allOnes = (0..<bins).allSatisfy { b[$0] == 1 }
         indexObservedBins()
         if let start {
             for i in 0..<(T * K) { h[i] = start.activations[i] }
@@ -216,8 +218,9 @@ private final class MaskedNMFWorkspace {
     /// only on the tiles with an observed bin.
     func refreshModel(fixed: Bool, free: Bool, everyBin: Bool = true) {
         let active: UnsafePointer<UInt8>? = everyBin ? nil : UnsafePointer(activeTiles)
-        if fixed { dirclust_nmf_model(h, K, 0, fixedCount, w, F, T, active, modelFixed) }
-        if free { dirclust_nmf_model(h, K, fixedCount, K, w, F, T, active, modelFree) }
+        // An empty part stays the zeros it was allocated with.
+        if fixed && fixedCount > 0 { dirclust_nmf_model(h, K, 0, fixedCount, w, F, T, active, modelFixed) }
+        if free && fixedCount < K { dirclust_nmf_model(h, K, fixedCount, K, w, F, T, active, modelFree) }
     }
 
     /// Λ at bin i: ε + W_fixed H_fixed + W_free H_free.
@@ -269,12 +272,17 @@ private final class MaskedNMFWorkspace {
     }
 
     /// H ← H ∘ (Wᵀ r1 / Wᵀ r2)^γ, frame by frame over the observed bins only (B ≠ 0). For KL, r2 = B and
-    /// the fixed columns' Wᵀ B is taken from the first iteration's sums.
+    /// the fixed columns' Wᵀ B is taken from the first iteration's sums; with B = 1 everywhere, Wᵀ B is the
+    /// same sum for every frame and is computed on frame 0 only.
     func updateActivations() {
+        let sharedDenominator = kind == .kullbackLeibler && allOnes
         for t in 0..<T {
             let rows = observedBins + observedStart[t], n = observedStart[t + 1] - observedStart[t]
             let r1t = r1 + t * F, r2t = r2 + t * F, cache = fixedDenominators + t * cachedColumns
-            if denominatorCached {
+            if sharedDenominator && t > 0 {
+                // denH still holds frame 0's sums: only the calls with r2 write it.
+                dirclust_nmf_frame_products(rows, n, r1t, nil, wT, paddedK, 0, paddedK, numH, nil)
+            } else if denominatorCached {
                 dirclust_nmf_frame_products(rows, n, r1t, nil, wT, paddedK, 0, cachedColumns, numH, nil)
                 dirclust_nmf_frame_products(rows, n, r1t, r2t, wT, paddedK, cachedColumns, paddedK, numH, denH)
                 denH.update(from: cache, count: cachedColumns)
@@ -292,7 +300,20 @@ private final class MaskedNMFWorkspace {
     /// observed bin add nothing); then unit-norm columns (H rows rescaled).
     func updateFreeBases() {
         dirclust_nmf_basis_products(h, K, fixedCount, K, r1, F, T, activeTiles, numW)
-        dirclust_nmf_basis_products(h, K, fixedCount, K, r2, F, T, activeTiles, denW)
+        if kind == .kullbackLeibler && allOnes {
+            // r2 = 1: every bin's sum is Σ_t H(t, k) · 1 in the kernel's order, the same for every f.
+            for k in fixedCount..<K {
+                var sum = 0.0, t = 0
+                while t + 4 <= T {
+                    sum += ((h[t * K + k] + h[(t + 1) * K + k]) + h[(t + 2) * K + k]) + h[(t + 3) * K + k]
+                    t += 4
+                }
+                while t < T { sum += h[t * K + k]; t += 1 }
+                (denW + (k - fixedCount) * F).update(repeating: sum, count: F)
+            }
+        } else {
+            dirclust_nmf_basis_products(h, K, fixedCount, K, r2, F, T, activeTiles, denW)
+        }
         for k in fixedCount..<K {
             let wk = w + k * F, nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
             for f in 0..<F { wk[f] = multiplied(wk[f], nk[f], dk[f]) }
