@@ -8,6 +8,7 @@
 // load time by `target_clones`). Contraction into FMA is off, so every clone does the same IEEE operations.
 #include "CNMFKernels.h"
 
+#include <math.h>
 #include <string.h>
 
 #pragma clang fp contract(off)
@@ -204,4 +205,37 @@ NMF_CLONES void dirclust_nmf_frame_products(const ptrdiff_t *rows, ptrdiff_t n, 
             }
         }
     }
+}
+
+NMF_CLONES void dirclust_nmf_kl_ratios(const ptrdiff_t *restrict rows, ptrdiff_t n, const double *restrict x,
+                                       const double *restrict b, const double *restrict fixed,
+                                       const double *restrict free, double eps, double *restrict r1,
+                                       double *restrict model, double *restrict ratio) {
+    if (!model) {
+        for (ptrdiff_t j = 0; j < n; j++) {
+            ptrdiff_t f = rows[j];
+            r1[f] = b[f] * (x[f] / ((eps + fixed[f]) + free[f]));
+        }
+        return;
+    }
+    for (ptrdiff_t j = 0; j < n; j++) {
+        ptrdiff_t f = rows[j];
+        double l = (eps + fixed[f]) + free[f], q = x[f] / l;
+        r1[f] = b[f] * q;
+        model[j] = l;
+        ratio[j] = q;
+    }
+}
+
+// Not cloned: the logarithms are libm's scalar log whatever the CPU.
+double dirclust_nmf_kl_divergence(const ptrdiff_t *restrict rows, ptrdiff_t n, const double *restrict x,
+                                  const double *restrict b, const double *restrict model, double *restrict ratio,
+                                  double total) {
+    // The logarithms first (independent calls the CPU overlaps), then the terms in order.
+    for (ptrdiff_t j = 0; j < n; j++) ratio[j] = log(ratio[j]);
+    for (ptrdiff_t j = 0; j < n; j++) {
+        ptrdiff_t f = rows[j];
+        total += b[f] * (x[f] * ratio[j] - x[f] + model[j]);
+    }
+    return total;
 }

@@ -30,4 +30,15 @@ void dirclust_nmf_frame_products(const ptrdiff_t *rows, ptrdiff_t n, const doubl
                                  const double *wT, ptrdiff_t ldw, ptrdiff_t k0, ptrdiff_t k1, double *num,
                                  double *den);
 
+/// The KL ratios of one frame on its n observed bins f = rows[j]: Λ = (eps + fixed[f]) + free[f],
+/// r1[f] = b[f] · (x[f] / Λ); when model != NULL also model[j] = Λ and ratio[j] = x[f] / Λ (packed).
+void dirclust_nmf_kl_ratios(const ptrdiff_t *rows, ptrdiff_t n, const double *x, const double *b,
+                            const double *fixed, const double *free, double eps, double *r1, double *model,
+                            double *ratio);
+
+/// total + Σ_j b[f] · (x[f] · log(ratio[j]) − x[f] + model[j]) over f = rows[j], added to total one term at a
+/// time in order (the frame's KL divergence from dirclust_nmf_kl_ratios' packed values; libm's log).
+double dirclust_nmf_kl_divergence(const ptrdiff_t *rows, ptrdiff_t n, const double *x, const double *b,
+                                  const double *model, double *ratio, double total);
+
 #endif

@@ -87,6 +87,7 @@ private final class MaskedNMFWorkspace {
     let numH: UnsafeMutablePointer<Double>, denH: UnsafeMutablePointer<Double>  // paddedK each (one frame)
     let numW: UnsafeMutablePointer<Double>, denW: UnsafeMutablePointer<Double>  // (K − fixed)×F
     let observedBins: UnsafeMutablePointer<Int>  // the observed f of every frame, frame after frame
+    let frameModel: UnsafeMutablePointer<Double>, frameRatio: UnsafeMutablePointer<Double>  // F each (KL)
     let observedStart: UnsafeMutablePointer<Int> // frame t's are observedBins[observedStart[t]..<observedStart[t + 1]]
     let tileChunks: Int                          // bin chunks per frame group of the activity map
     let activeTiles: UnsafeMutablePointer<UInt8> // 1 where a tile of frames × bins holds an observed bin
@@ -111,6 +112,7 @@ private final class MaskedNMFWorkspace {
         modelFixed = buffer(bins); modelFree = buffer(bins)
         r1 = buffer(bins); r2 = buffer(bins)
         numH = buffer(paddedK); denH = buffer(paddedK)
+        frameModel = buffer(F); frameRatio = buffer(F)
         numW = buffer(free * F); denW = buffer(free * F)
         observedBins = .allocate(capacity: max(bins, 1))
         observedBins.initialize(repeating: 0, count: max(bins, 1))
@@ -124,6 +126,7 @@ private final class MaskedNMFWorkspace {
 
     deinit {
         for p in [x, b, xPowBeta, w, wT, h, fixedDenominators, modelFixed, modelFree, r1, r2, numH, denH,
+                  frameModel, frameRatio,
                   numW, denW] {
             p.deallocate()
         }
@@ -237,15 +240,17 @@ private final class MaskedNMFWorkspace {
                 r1[i] = bi * xi; r2[i] = bi * l
                 return bi * 0.5 * (xi - l) * (xi - l)
             }
-        case .kullbackLeibler:  // r2 = B, set once in `fit`
-            guard withObjective else {
-                return sumOverObservedBins { i in r1[i] = b[i] * (x[i] / model(i)); return 0 }
+        case .kullbackLeibler:  // r2 = B, set once in `fit`; frame by frame in C, the same operations in order
+            var total = 0.0
+            for t in 0..<T {
+                let rows = observedBins + observedStart[t], n = observedStart[t + 1] - observedStart[t], o = t * F
+                dirclust_nmf_kl_ratios(rows, n, x + o, b + o, modelFixed + o, modelFree + o, eps, r1 + o,
+                                       withObjective ? frameModel : nil, frameRatio)
+                if withObjective {
+                    total = dirclust_nmf_kl_divergence(rows, n, x + o, b + o, frameModel, frameRatio, total)
+                }
             }
-            return sumOverObservedBins { i in
-                let bi = b[i], xi = x[i], l = model(i), q = xi / l
-                r1[i] = bi * q
-                return bi * (xi * Double.log(q) - xi + l)
-            }
+            return total
         case .itakuraSaito:
             return sumOverObservedBins { i in
                 let bi = b[i], l = model(i), q = x[i] / l
