@@ -88,30 +88,41 @@ NMF_CLONES void dirclust_nmf_model(const double *h, ptrdiff_t K, ptrdiff_t k0, p
     }
 }
 
-/// One tile of the basis products: `comps` (≤ 4) components from k, bins f0 … f0 + 7, over all frames.
-INLINE void basis_tile(int comps, const double *h, ptrdiff_t K, ptrdiff_t k, ptrdiff_t k0, const double *r,
-                       ptrdiff_t F, ptrdiff_t T, ptrdiff_t chunks, ptrdiff_t c, const unsigned char *active,
-                       double *out) {
+/// One tile of the basis products: `comps` (≤ 4) components from k, bins f0 … f0 + 7, over all frames; with
+/// `both`, the products with r2 as well (sharing the loads of H and the activity checks).
+INLINE void basis_tile(int comps, int both, const double *h, ptrdiff_t K, ptrdiff_t k, ptrdiff_t k0,
+                       const double *r, const double *r2, ptrdiff_t F, ptrdiff_t T, ptrdiff_t chunks, ptrdiff_t c,
+                       const unsigned char *active, double *out, double *out2) {
     ptrdiff_t f0 = c * V;
-    v8 acc[4];
-    for (int m = 0; m < comps; m++) acc[m] = splat(0.0);
+    v8 acc[4], acc2[4];
+    for (int m = 0; m < comps; m++) { acc[m] = splat(0.0); acc2[m] = splat(0.0); }
     ptrdiff_t t = 0;
     for (; t + G <= T; t += G) {
         if (active && !active[(t / G) * chunks + c]) continue;
-        const double *rt = r + t * F + f0;
+        const double *rt = r + t * F + f0, *st = both ? r2 + t * F + f0 : rt;
         v8 p0 = load(rt), p1 = load(rt + F), p2 = load(rt + 2 * F), p3 = load(rt + 3 * F);
+        v8 q0 = load(st), q1 = load(st + F), q2 = load(st + 2 * F), q3 = load(st + 3 * F);
         for (int m = 0; m < comps; m++) {
             const double *a = h + t * K + k + m;
-            acc[m] += ((splat(a[0]) * p0 + splat(a[K]) * p1) + splat(a[2 * K]) * p2) + splat(a[3 * K]) * p3;
+            v8 a0 = splat(a[0]), a1 = splat(a[K]), a2 = splat(a[2 * K]), a3 = splat(a[3 * K]);
+            acc[m] += ((a0 * p0 + a1 * p1) + a2 * p2) + a3 * p3;
+            if (both) acc2[m] += ((a0 * q0 + a1 * q1) + a2 * q2) + a3 * q3;
         }
     }
     if (!(active && t < T && !active[(t / G) * chunks + c])) {
         for (; t < T; t++) {
-            v8 p = load(r + t * F + f0);
-            for (int m = 0; m < comps; m++) acc[m] += splat(h[t * K + k + m]) * p;
+            v8 p = load(r + t * F + f0), q = both ? load(r2 + t * F + f0) : p;
+            for (int m = 0; m < comps; m++) {
+                v8 a = splat(h[t * K + k + m]);
+                acc[m] += a * p;
+                if (both) acc2[m] += a * q;
+            }
         }
     }
-    for (int m = 0; m < comps; m++) store(out + (k + m - k0) * F + f0, acc[m]);
+    for (int m = 0; m < comps; m++) {
+        store(out + (k + m - k0) * F + f0, acc[m]);
+        if (both) store(out2 + (k + m - k0) * F + f0, acc2[m]);
+    }
 }
 
 /// The basis products' last bins (F mod 8), one at a time in the same order, nothing skipped.
@@ -130,23 +141,38 @@ static void basis_edge(const double *h, ptrdiff_t K, ptrdiff_t k0, ptrdiff_t k1,
     }
 }
 
+#define BASIS_TILE(comps, both) \
+    basis_tile(comps, both, h, K, k, k0, r, r2, F, T, chunks, c, active, out, out2)
+
 NMF_CLONES void dirclust_nmf_basis_products(const double *h, ptrdiff_t K, ptrdiff_t k0, ptrdiff_t k1,
-                                            const double *r, ptrdiff_t F, ptrdiff_t T,
-                                            const unsigned char *active, double *out) {
+                                            const double *r, const double *r2, ptrdiff_t F, ptrdiff_t T,
+                                            const unsigned char *active, double *out, double *out2) {
     ptrdiff_t chunks = (F + V - 1) / V, full = F / V;
     // Bin chunk outermost: its column strip of r (T × 8 values) stays in cache for every component.
     for (ptrdiff_t c = 0; c < full; c++) {
         for (ptrdiff_t k = k0; k < k1; k += 4) {
             ptrdiff_t comps = k1 - k < 4 ? k1 - k : 4;
-            switch (comps) {
-            case 4: basis_tile(4, h, K, k, k0, r, F, T, chunks, c, active, out); break;
-            case 3: basis_tile(3, h, K, k, k0, r, F, T, chunks, c, active, out); break;
-            case 2: basis_tile(2, h, K, k, k0, r, F, T, chunks, c, active, out); break;
-            default: basis_tile(1, h, K, k, k0, r, F, T, chunks, c, active, out); break;
+            if (r2) {
+                switch (comps) {
+                case 4: BASIS_TILE(4, 1); break;
+                case 3: BASIS_TILE(3, 1); break;
+                case 2: BASIS_TILE(2, 1); break;
+                default: BASIS_TILE(1, 1); break;
+                }
+            } else {
+                switch (comps) {
+                case 4: BASIS_TILE(4, 0); break;
+                case 3: BASIS_TILE(3, 0); break;
+                case 2: BASIS_TILE(2, 0); break;
+                default: BASIS_TILE(1, 0); break;
+                }
             }
         }
     }
-    if (full < chunks) basis_edge(h, K, k0, k1, r, F, T, full * V, out);
+    if (full < chunks) {
+        basis_edge(h, K, k0, k1, r, F, T, full * V, out);
+        if (r2) basis_edge(h, K, k0, k1, r2, F, T, full * V, out2);
+    }
 }
 
 /// Frame products over `blocks` (≤ 4) 8-column blocks from wT's column 0 (wT, num, den already offset).
@@ -211,6 +237,15 @@ NMF_CLONES void dirclust_nmf_kl_ratios(const ptrdiff_t *restrict rows, ptrdiff_t
                                        const double *restrict b, const double *restrict fixed,
                                        const double *restrict free, double eps, double *restrict r1,
                                        double *restrict model, double *restrict ratio) {
+    if (n > 0 && rows[n - 1] == n - 1) {
+        // Every bin of the frame is observed (rows[j] = j): the same operations on contiguous memory.
+        for (ptrdiff_t f = 0; f < n; f++) {
+            double l = (eps + fixed[f]) + free[f], q = x[f] / l;
+            r1[f] = b[f] * q;
+            if (model) { model[f] = l; ratio[f] = q; }
+        }
+        return;
+    }
     if (!model) {
         for (ptrdiff_t j = 0; j < n; j++) {
             ptrdiff_t f = rows[j];

@@ -52,13 +52,16 @@ import Testing
         let (F, T, K) = (Self.F, Self.T, Self.K)
         let h = Self.values(T * K, seed: 4)
         let (active, r) = Self.activity(seed: 5)
-        var dense = [Double](repeating: -1, count: (k1 - k0) * F), skipping = dense
-        dirclust_nmf_basis_products(h, K, k0, k1, r, F, T, nil, &dense)
-        dirclust_nmf_basis_products(h, K, k0, k1, r, F, T, active, &skipping)
+        let r2 = r.map { $0 * 0.5 + ($0 > 0 ? 0.25 : 0) }  // 0 on the same tiles
+        var dense = [Double](repeating: -1, count: (k1 - k0) * F), skipping = dense, second = dense
+        dirclust_nmf_basis_products(h, K, k0, k1, r, nil, F, T, nil, &dense, nil)
+        dirclust_nmf_basis_products(h, K, k0, k1, r, r2, F, T, active, &skipping, &second)
         for k in k0..<k1 { for f in 0..<F {
             let expected = Self.grouped(0..<T) { t in h[t * K + k] * r[t * F + f] }
+            let expected2 = Self.grouped(0..<T) { t in h[t * K + k] * r2[t * F + f] }
             #expect(dense[(k - k0) * F + f].bitPattern == expected.bitPattern, "k \(k) f \(f)")
             #expect(skipping[(k - k0) * F + f].bitPattern == expected.bitPattern, "k \(k) f \(f)")
+            #expect(second[(k - k0) * F + f].bitPattern == expected2.bitPattern, "k \(k) f \(f)")
         } }
     }
 

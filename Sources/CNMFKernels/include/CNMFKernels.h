@@ -16,11 +16,13 @@ void dirclust_nmf_model(const double *h, ptrdiff_t K, ptrdiff_t k0, ptrdiff_t k1
                         ptrdiff_t T, const unsigned char *active, double *out);
 
 /// Basis products out[(k − k0)·F + f] = Σ_{t < T} h[t·K + k] · r[t·F + f] for k0 ≤ k < k1, f < F, summed from
-/// 0 in groups of four frames from t = 0, ((h₀r₀ + h₁r₁) + h₂r₂) + h₃r₃, then one frame at a time. Terms of
-/// tiles with active[…] == 0 must be exact zeros (r = 0 there); they are skipped, which leaves every sum's
-/// bits unchanged. active == NULL: nothing is skipped.
+/// 0 in groups of four frames from t = 0, ((h₀r₀ + h₁r₁) + h₂r₂) + h₃r₃, then one frame at a time; when
+/// r2 != NULL, out2 the same with r2 (one pass for both). Terms of tiles with active[…] == 0 must be exact zeros
+/// (r = r2 = 0 there); they are skipped, which leaves every sum's bits unchanged. active == NULL: nothing is
+/// skipped.
 void dirclust_nmf_basis_products(const double *h, ptrdiff_t K, ptrdiff_t k0, ptrdiff_t k1, const double *r,
-                                 ptrdiff_t F, ptrdiff_t T, const unsigned char *active, double *out);
+                                 const double *r2, ptrdiff_t F, ptrdiff_t T, const unsigned char *active,
+                                 double *out, double *out2);
 
 /// Frame products over the n selected rows f = rows[j] of wT (row f at wT + f·ldw):
 /// num[k] = Σ_j p[f] · wT[f·ldw + k] and, when q != NULL, den[k] = Σ_j q[f] · wT[f·ldw + k], for k0 ≤ k < k1,

@@ -304,8 +304,8 @@ private final class MaskedNMFWorkspace {
     /// W_free ← W_free ∘ (r1 H_freeᵀ / r2 H_freeᵀ)^γ (r1, r2 are 0 on missing bins, so tiles without an
     /// observed bin add nothing); then unit-norm columns (H rows rescaled).
     func updateFreeBases() {
-        dirclust_nmf_basis_products(h, K, fixedCount, K, r1, F, T, activeTiles, numW)
         if kind == .kullbackLeibler && allOnes {
+            dirclust_nmf_basis_products(h, K, fixedCount, K, r1, nil, F, T, activeTiles, numW, nil)
             // r2 = 1: every bin's sum is Σ_t H(t, k) · 1 in the kernel's order, the same for every f.
             for k in fixedCount..<K {
                 var sum = 0.0, t = 0
@@ -317,7 +317,7 @@ private final class MaskedNMFWorkspace {
                 (denW + (k - fixedCount) * F).update(repeating: sum, count: F)
             }
         } else {
-            dirclust_nmf_basis_products(h, K, fixedCount, K, r2, F, T, activeTiles, denW)
+            dirclust_nmf_basis_products(h, K, fixedCount, K, r1, r2, F, T, activeTiles, numW, denW)
         }
         for k in fixedCount..<K {
             let wk = w + k * F, nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
