@@ -26,7 +26,7 @@ struct MaskedNMFFit {
 /// majorising auxiliary function, so the objective never increases. The floor ε (10⁻¹² × the mean
 /// observed X, added to data and model alike) is a fixed extra component, which keeps that guarantee
 /// while making X/Λ and Λ^(β−2) finite. Euclidean (β = 2) gives W ← W ∘ ((B∘X)Hᵀ)/((B∘WH)Hᵀ), KL (β = 1)
-/// W ← W ∘ ((B∘X/Λ)Hᵀ)/(B Hᵀ). Λ is evaluated on every bin, so W H predicts the missing ones.
+/// W ← W ∘ ((B∘X/Λ)Hᵀ)/(B Hᵀ). The returned model parts cover every bin, so W H predicts the missing ones.
 ///
 /// A coefficient whose denominator is 0 has no observed bin to act on (e.g. a frame the mask removed
 /// entirely); it is set to 0, which leaves the objective unchanged. After each W update the free columns
@@ -44,7 +44,7 @@ struct MaskedNMFFit {
 /// Work that cannot change the result is skipped: during the iterations Λ is computed only on the tiles of
 /// 4 frames × 8 bins that hold an observed bin (it is read nowhere else; the last iteration fills every bin),
 /// the W products skip the tiles whose terms are all exact zeros, and for KL (r2 = B) the fixed bases' Wᵀ B is
-/// summed once per fit.
+/// summed once per fit (with B = 1 everywhere, as in training, Wᵀ B and B Hᵀ once per update).
 func fitMaskedNMF(data x: [Double], weights b: [Double], frequencyCount F: Int, frameCount T: Int,
                   fixedBases: [Double], fixedCount: Int, componentCount K: Int, iterations: Int,
                   divergence: NMFDivergence, seed: UInt64,
