@@ -21,13 +21,16 @@ let package = Package(
         // Vectorised exp/log/log1p loops of the clusterers (plain C the compiler vectorises; an AVX2 clone on
         // Linux x86_64 picked at load time).
         .target(name: "CVectorMath"),
+        // The masked NMF's matrix products as register-blocked C kernels (each sum in a fixed order: the same
+        // bits as the plain loops on every CPU; AVX-512 and AVX2 clones on Linux x86_64).
+        .target(name: "CNMFKernels"),
 
         // The science, in pipeline order: Audio → Scene → Spectral → Features → Clustering → Masking → NMF
         // → Evaluation (+ Support). It knows nothing of experiments.
         .target(
             name: "DirClust",
             dependencies: [
-                "CSndfile", "CFFTW", "CFluidSynth", "CVectorMath",
+                "CSndfile", "CFFTW", "CFluidSynth", "CVectorMath", "CNMFKernels",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),

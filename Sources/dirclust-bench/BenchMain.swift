@@ -14,6 +14,7 @@ enum BenchMain {
         case "sources": return try benchSources(Array(arguments.dropFirst()))
         case "posteriors": return try await benchPosteriors(Array(arguments.dropFirst()))
         case "clustering": return try benchClustering(Array(arguments.dropFirst()))
+        case "nmf": return try benchNMF()
         default: break
         }
         print("dirclust bench \(DirClustInfo.version)")

@@ -30,13 +30,31 @@ func benchNMF() throws {
 
     var bases: NMFBases?
     let train = try bestOf3 { bases = try trainTargetBases(solo: soloSTFT, options: options) }
-    let gain = try bestOf3 { _ = try hybridTargetGain(mixture: mixtureSTFT, targetMask: mask, bases: bases!, options: options) }
+    var restoration: NMFRestoration?, gainValues: [Double] = []
+    let gain = try bestOf3 {
+        let (magnitude, fit) = try restoreTargetCluster(mixture: mixtureSTFT, targetMask: mask, bases: bases!, options: options)
+        gainValues = try hybridTargetGain(mixtureMagnitude: magnitude, restoration: fit, targetMask: mask, options: options)
+        restoration = fit
+    }
     let shape = "F=\(stft.frequencyCount) T=\(mixtureSTFT[0].frameCount), K_t=\(options.targetBases) K_i=\(options.interfererBases), "
         + "\(options.divergence), \(options.iterations) it"
     print("nmf   hybrid gain per 10 s stereo excerpt @ \(rate) Hz (\(shape)): "
         + "\(String(format: "%.2f", gain.wall)) s (CPU \(String(format: "%.2f", gain.cpu)) s)")
     print("nmf   target-basis training on a 10 s solo (\(options.trainingIterations) it): "
         + "\(String(format: "%.2f", train.wall)) s (CPU \(String(format: "%.2f", train.cpu)) s)")
+    // The bits of every output, so that a kernel change can be checked for bit-identical results.
+    let observed = mask.reduce(0, +) / Double(mask.count)
+    let bits = fingerprint([bases!.values, bases!.trainingObjective, restoration!.target.values,
+                            restoration!.interferer.values, restoration!.objective, gainValues])
+    print("nmf   fingerprint \(String(bits, radix: 16)) (observed bins \(String(format: "%.2f", observed)), "
+        + "objective \(restoration!.objective.first!) → \(restoration!.objective.last!))")
+}
+
+/// FNV-1a over the bit patterns of the values, in order.
+private func fingerprint(_ arrays: [[Double]]) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for array in arrays { for v in array { hash = (hash ^ v.bitPattern) &* 0x100_0000_01b3 } }
+    return hash
 }
 
 /// Best wall-clock and best CPU seconds of three runs (CPU time is the fairer figure on a shared machine).

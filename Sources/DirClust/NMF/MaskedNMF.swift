@@ -1,3 +1,4 @@
+import CNMFKernels
 import RealModule
 
 /// The result of one masked NMF fit: W (K bases, each a contiguous spectrum of F values: `k * F + f`),
@@ -25,7 +26,7 @@ struct MaskedNMFFit {
 /// majorising auxiliary function, so the objective never increases. The floor ε (10⁻¹² × the mean
 /// observed X, added to data and model alike) is a fixed extra component, which keeps that guarantee
 /// while making X/Λ and Λ^(β−2) finite. Euclidean (β = 2) gives W ← W ∘ ((B∘X)Hᵀ)/((B∘WH)Hᵀ), KL (β = 1)
-/// W ← W ∘ ((B∘X/Λ)Hᵀ)/(B Hᵀ). Λ is evaluated on every bin, so W H predicts the missing ones.
+/// W ← W ∘ ((B∘X/Λ)Hᵀ)/(B Hᵀ). The returned model parts cover every bin, so W H predicts the missing ones.
 ///
 /// A coefficient whose denominator is 0 has no observed bin to act on (e.g. a frame the mask removed
 /// entirely); it is set to 0, which leaves the objective unchanged. After each W update the free columns
@@ -36,8 +37,14 @@ struct MaskedNMFFit {
 /// `fixedCount` columns (kept fixed); the remaining `componentCount − fixedCount` columns and H are
 /// drawn from the seed (uniform in [0.1, 1), free columns normalised, H scaled so that the initial
 /// model has the observed data's mean), or taken from `start` as given (free bases basis-major,
-/// activations frame-major) — the golden-vector tests use that to compare single updates. Single-threaded; all buffers are allocated once and the loops are axpy kernels over
-/// contiguous memory.
+/// activations frame-major) — the golden-vector tests use that to compare single updates. Single-threaded; all
+/// buffers are allocated once; the products W H, r Hᵀ and Wᵀ r run in register-blocked C kernels (CNMFKernels),
+/// each sum in a fixed order, so the result is the same on every CPU.
+///
+/// Work that cannot change the result is skipped: during the iterations Λ is computed only on the tiles of
+/// 4 frames × 8 bins that hold an observed bin (it is read nowhere else; the last iteration fills every bin),
+/// the W products skip the tiles whose terms are all exact zeros, and for KL (r2 = B) the fixed bases' Wᵀ B is
+/// summed once per fit (with B = 1 everywhere, as in training, Wᵀ B and B Hᵀ once per update).
 func fitMaskedNMF(data x: [Double], weights b: [Double], frequencyCount F: Int, frameCount T: Int,
                   fixedBases: [Double], fixedCount: Int, componentCount K: Int, iterations: Int,
                   divergence: NMFDivergence, seed: UInt64,
@@ -67,15 +74,23 @@ private final class MaskedNMFWorkspace {
     let b: UnsafeMutablePointer<Double>        // weights B, T×F
     let xPowBeta: UnsafeMutablePointer<Double> // (X + ε)^β for the general β objective, T×F
     let w: UnsafeMutablePointer<Double>        // W, K×F (basis-major)
-    let wT: UnsafeMutablePointer<Double>       // Wᵀ, F×K
+    let wT: UnsafeMutablePointer<Double>       // Wᵀ, F×paddedK (columns K… are 0)
+    let paddedK: Int                           // K rounded up to the kernels' 8-column blocks
+    let cachedColumns: Int                     // KL: Wᵀ B of columns 0..<cachedColumns is cached (fixed bases)
+    var denominatorCached = false
+    var allOnes = false  // every weight is 1 (training): KL's denominators are the same for every frame / bin
+    let fixedDenominators: UnsafeMutablePointer<Double>  // KL: Wᵀ B per frame, T×cachedColumns
     let h: UnsafeMutablePointer<Double>        // H, T×K (frame-major)
     let modelFixed: UnsafeMutablePointer<Double>, modelFree: UnsafeMutablePointer<Double>
-    let model: UnsafeMutablePointer<Double>    // Λ = W_fixed H_fixed + W_free H_free + ε, T×F
     let r1: UnsafeMutablePointer<Double>       // B ∘ X ∘ Λ^(β−2), T×F
     let r2: UnsafeMutablePointer<Double>       // B ∘ Λ^(β−1), T×F
-    let numH: UnsafeMutablePointer<Double>, denH: UnsafeMutablePointer<Double>  // K each (one frame)
+    let numH: UnsafeMutablePointer<Double>, denH: UnsafeMutablePointer<Double>  // paddedK each (one frame)
     let numW: UnsafeMutablePointer<Double>, denW: UnsafeMutablePointer<Double>  // (K − fixed)×F
-    let observedBins: UnsafeMutablePointer<Int>  // the observed f of one frame
+    let observedBins: UnsafeMutablePointer<Int>  // the observed f of every frame, frame after frame
+    let frameModel: UnsafeMutablePointer<Double>, frameRatio: UnsafeMutablePointer<Double>  // F each (KL)
+    let observedStart: UnsafeMutablePointer<Int> // frame t's are observedBins[observedStart[t]..<observedStart[t + 1]]
+    let tileChunks: Int                          // bin chunks per frame group of the activity map
+    let activeTiles: UnsafeMutablePointer<UInt8> // 1 where a tile of frames × bins holds an observed bin
 
     init(F: Int, T: Int, K: Int, fixedCount: Int, beta: Double) {
         self.F = F; self.T = T; self.K = K; self.fixedCount = fixedCount
@@ -88,21 +103,49 @@ private final class MaskedNMFWorkspace {
             return p
         }
         let bins = F * T, free = K - fixedCount
+        let block = Int(DIRCLUST_NMF_BINS)
+        paddedK = (K + block - 1) / block * block
+        cachedColumns = kind == .kullbackLeibler ? fixedCount / block * block : 0
         x = buffer(bins); b = buffer(bins); xPowBeta = buffer(kind == .general ? bins : 0)
-        w = buffer(K * F); wT = buffer(F * K); h = buffer(T * K)
-        modelFixed = buffer(bins); modelFree = buffer(bins); model = buffer(bins)
+        w = buffer(K * F); wT = buffer(F * paddedK); h = buffer(T * K)
+        fixedDenominators = buffer(T * cachedColumns)
+        modelFixed = buffer(bins); modelFree = buffer(bins)
         r1 = buffer(bins); r2 = buffer(bins)
-        numH = buffer(K); denH = buffer(K)
+        numH = buffer(paddedK); denH = buffer(paddedK)
+        frameModel = buffer(F); frameRatio = buffer(F)
         numW = buffer(free * F); denW = buffer(free * F)
-        observedBins = .allocate(capacity: F)
-        observedBins.initialize(repeating: 0, count: F)
+        observedBins = .allocate(capacity: max(bins, 1))
+        observedBins.initialize(repeating: 0, count: max(bins, 1))
+        observedStart = .allocate(capacity: T + 1)
+        observedStart.initialize(repeating: 0, count: T + 1)
+        tileChunks = (F + block - 1) / block
+        let groups = (T + Int(DIRCLUST_NMF_FRAMES) - 1) / Int(DIRCLUST_NMF_FRAMES)
+        activeTiles = .allocate(capacity: max(groups * tileChunks, 1))
+        activeTiles.initialize(repeating: 0, count: max(groups * tileChunks, 1))
     }
 
     deinit {
-        for p in [x, b, xPowBeta, w, wT, h, modelFixed, modelFree, model, r1, r2, numH, denH, numW, denW] {
+        for p in [x, b, xPowBeta, w, wT, h, fixedDenominators, modelFixed, modelFree, r1, r2, numH, denH,
+                  frameModel, frameRatio,
+                  numW, denW] {
             p.deallocate()
         }
         observedBins.deallocate()
+        observedStart.deallocate()
+        activeTiles.deallocate()
+    }
+
+    /// The observed bins of every frame and the activity map of the tiles, from B.
+    func indexObservedBins() {
+        var n = 0
+        for t in 0..<T {
+            observedStart[t] = n
+            for f in 0..<F where b[t * F + f] != 0 {
+                observedBins[n] = f; n += 1
+                activeTiles[(t / Int(DIRCLUST_NMF_FRAMES)) * tileChunks + f / Int(DIRCLUST_NMF_BINS)] = 1
+            }
+        }
+        observedStart[T] = n
     }
 
     func fit(x data: [Double], b weights: [Double], fixedBases: [Double], iterations: Int,
@@ -133,7 +176,10 @@ private final class MaskedNMFWorkspace {
             x[i] = data[i] + eps
             b[i] = weights[i]
             if kind == .general { xPowBeta[i] = Double.pow(x[i], beta) }
+            if kind == .kullbackLeibler { r2[i] = b[i] }
         }
+        allOnes = (0..<bins).allSatisfy { b[$0] == 1 }
+        indexObservedBins()
         if let start {
             for i in 0..<(T * K) { h[i] = start.activations[i] }
             refreshModel(fixed: true, free: true)
@@ -142,7 +188,7 @@ private final class MaskedNMFWorkspace {
             // Scale H so that the initial model has the observed data's weighted mean.
             refreshModel(fixed: true, free: true)
             var modelSum = 0.0
-            for i in 0..<bins { modelSum += b[i] * (model[i] - eps) }
+            for i in 0..<bins { modelSum += b[i] * (model(i) - eps) }
             if modelSum > 0 {
                 let s = observedSum / modelSum
                 for i in 0..<(T * K) { h[i] *= s }
@@ -152,14 +198,15 @@ private final class MaskedNMFWorkspace {
 
         var objective: [Double] = []
         objective.reserveCapacity(iterations + 1)
-        for _ in 0..<iterations {
+        for iteration in 0..<iterations {
+            let everyBin = iteration == iterations - 1  // the returned models cover the missing bins too
             objective.append(computeRatiosAndObjective())
             updateActivations()
-            refreshModel(fixed: true, free: true)
+            refreshModel(fixed: true, free: true, everyBin: everyBin)
             if fixedCount < K {
                 _ = computeRatiosAndObjective(withObjective: false)
                 updateFreeBases()
-                refreshModel(fixed: false, free: true)
+                refreshModel(fixed: false, free: true, everyBin: everyBin)
             }
         }
         objective.append(computeRatiosAndObjective())
@@ -170,129 +217,107 @@ private final class MaskedNMFWorkspace {
                             freeModel: Array(UnsafeBufferPointer(start: modelFree, count: bins)))
     }
 
-    /// Λ = ε + Σ_k W_k H_k with the fixed and/or the free part recomputed.
-    func refreshModel(fixed: Bool, free: Bool) {
-        if fixed { accumulate(into: modelFixed, components: 0..<fixedCount) }
-        if free { accumulate(into: modelFree, components: fixedCount..<K) }
-        for i in 0..<(F * T) { model[i] = eps + modelFixed[i] + modelFree[i] }
+    /// The fixed and/or the free part of Λ recomputed (part(t, ·) = Σ_k H(t, k) W(k, ·)), on every bin or
+    /// only on the tiles with an observed bin.
+    func refreshModel(fixed: Bool, free: Bool, everyBin: Bool = true) {
+        let active: UnsafePointer<UInt8>? = everyBin ? nil : UnsafePointer(activeTiles)
+        // An empty part stays the zeros it was allocated with.
+        if fixed && fixedCount > 0 { dirclust_nmf_model(h, K, 0, fixedCount, w, F, T, active, modelFixed) }
+        if free && fixedCount < K { dirclust_nmf_model(h, K, fixedCount, K, w, F, T, active, modelFree) }
     }
 
-    /// part(t, ·) = Σ_{k ∈ components} H(t, k) W(k, ·): per frame, axpys of the basis spectra, four
-    /// bases per pass over the output row (a quarter of the loads and stores of one axpy per basis).
-    func accumulate(into part: UnsafeMutablePointer<Double>, components: Range<Int>) {
-        for t in 0..<T {
-            let out = part + t * F
-            out.update(repeating: 0, count: F)
-            let ht = h + t * K
-            var k = components.lowerBound
-            while k + 4 <= components.upperBound {
-                let (a0, a1, a2, a3) = (ht[k], ht[k + 1], ht[k + 2], ht[k + 3])
-                let w0 = w + k * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F
-                for f in 0..<F { out[f] += a0 * w0[f] + a1 * w1[f] + a2 * w2[f] + a3 * w3[f] }
-                k += 4
+    /// Λ at bin i: ε + W_fixed H_fixed + W_free H_free.
+    @inline(__always) func model(_ i: Int) -> Double { eps + modelFixed[i] + modelFree[i] }
+
+    /// Fills r1 = B∘X∘Λ^(β−2), r2 = B∘Λ^(β−1) and returns D_B(X | Λ) (0 unless `withObjective`, which
+    /// saves a logarithm per bin in the KL and IS cases).
+    /// r1 and r2 stay 0 on the missing bins (as allocated); only the observed bins are visited, in order.
+    func computeRatiosAndObjective(withObjective: Bool = true) -> Double {
+        switch kind {
+        case .euclidean:
+            return sumOverObservedBins { i in
+                let bi = b[i], xi = x[i], l = model(i)
+                r1[i] = bi * xi; r2[i] = bi * l
+                return bi * 0.5 * (xi - l) * (xi - l)
             }
-            while k < components.upperBound {
-                let a = ht[k], wk = w + k * F
-                for f in 0..<F { out[f] += a * wk[f] }
-                k += 1
+        case .kullbackLeibler:  // r2 = B, set once in `fit`; frame by frame in C, the same operations in order
+            var total = 0.0
+            for t in 0..<T {
+                let rows = observedBins + observedStart[t], n = observedStart[t + 1] - observedStart[t], o = t * F
+                dirclust_nmf_kl_ratios(rows, n, x + o, b + o, modelFixed + o, modelFree + o, eps, r1 + o,
+                                       withObjective ? frameModel : nil, frameRatio)
+                if withObjective {
+                    total = dirclust_nmf_kl_divergence(rows, n, x + o, b + o, frameModel, frameRatio, total)
+                }
+            }
+            return total
+        case .itakuraSaito:
+            return sumOverObservedBins { i in
+                let bi = b[i], l = model(i), q = x[i] / l
+                r1[i] = bi * q / l; r2[i] = bi / l
+                return withObjective ? bi * (q - Double.log(q) - 1) : 0
+            }
+        case .general:
+            return sumOverObservedBins { i in
+                let bi = b[i], xi = x[i], l = model(i), p = Double.pow(l, beta - 2)
+                r1[i] = bi * xi * p; r2[i] = bi * l * p
+                return bi * (xPowBeta[i] + (beta - 1) * l * l * p - beta * xi * l * p) / (beta * (beta - 1))
             }
         }
     }
 
-    /// Fills r1 = B∘X∘Λ^(β−2), r2 = B∘Λ^(β−1) and returns D_B(X | Λ) (0 unless `withObjective`, which
-    /// saves a logarithm per bin in the KL and IS cases).
-    func computeRatiosAndObjective(withObjective: Bool = true) -> Double {
+    /// Σ term(i) over the observed bins i = t·F + f, frame by frame in increasing f, summed from 0 in that order.
+    @inline(__always) func sumOverObservedBins(_ term: (Int) -> Double) -> Double {
         var total = 0.0
-        for i in 0..<(F * T) {
-            let bi = b[i]
-            if bi == 0 { r1[i] = 0; r2[i] = 0; continue }
-            let xi = x[i], l = model[i]
-            switch kind {
-            case .euclidean:
-                r1[i] = bi * xi; r2[i] = bi * l
-                total += bi * 0.5 * (xi - l) * (xi - l)
-            case .kullbackLeibler:
-                let q = xi / l
-                r1[i] = bi * q; r2[i] = bi
-                if withObjective { total += bi * (xi * Double.log(q) - xi + l) }
-            case .itakuraSaito:
-                let q = xi / l
-                r1[i] = bi * q / l; r2[i] = bi / l
-                if withObjective { total += bi * (q - Double.log(q) - 1) }
-            case .general:
-                let p = Double.pow(l, beta - 2)
-                r1[i] = bi * xi * p; r2[i] = bi * l * p
-                total += bi * (xPowBeta[i] + (beta - 1) * l * l * p - beta * xi * l * p) / (beta * (beta - 1))
-            }
+        for t in 0..<T {
+            let row = t * F
+            for j in observedStart[t]..<observedStart[t + 1] { total += term(row + observedBins[j]) }
         }
         return total
     }
 
-    /// H ← H ∘ (Wᵀ r1 / Wᵀ r2)^γ, frame by frame over the observed bins only (B ≠ 0), four bins per
-    /// pass over the K-vectors.
+    /// H ← H ∘ (Wᵀ r1 / Wᵀ r2)^γ, frame by frame over the observed bins only (B ≠ 0). For KL, r2 = B and
+    /// the fixed columns' Wᵀ B is taken from the first iteration's sums; with B = 1 everywhere, Wᵀ B is the
+    /// same sum for every frame and is computed on frame 0 only.
     func updateActivations() {
+        let sharedDenominator = kind == .kullbackLeibler && allOnes
         for t in 0..<T {
-            numH.update(repeating: 0, count: K)
-            denH.update(repeating: 0, count: K)
-            let bt = b + t * F, r1t = r1 + t * F, r2t = r2 + t * F
-            var n = 0
-            for f in 0..<F where bt[f] != 0 { observedBins[n] = f; n += 1 }
-            var j = 0
-            while j + 4 <= n {
-                let (f0, f1, f2, f3) = (observedBins[j], observedBins[j + 1], observedBins[j + 2], observedBins[j + 3])
-                let (p0, p1, p2, p3) = (r1t[f0], r1t[f1], r1t[f2], r1t[f3])
-                let (q0, q1, q2, q3) = (r2t[f0], r2t[f1], r2t[f2], r2t[f3])
-                let w0 = wT + f0 * K, w1 = wT + f1 * K, w2 = wT + f2 * K, w3 = wT + f3 * K
-                for k in 0..<K {
-                    numH[k] += p0 * w0[k] + p1 * w1[k] + p2 * w2[k] + p3 * w3[k]
-                    denH[k] += q0 * w0[k] + q1 * w1[k] + q2 * w2[k] + q3 * w3[k]
-                }
-                j += 4
-            }
-            while j < n {
-                let f = observedBins[j], p = r1t[f], q = r2t[f], wf = wT + f * K
-                for k in 0..<K {
-                    numH[k] += p * wf[k]
-                    denH[k] += q * wf[k]
-                }
-                j += 1
+            let rows = observedBins + observedStart[t], n = observedStart[t + 1] - observedStart[t]
+            let r1t = r1 + t * F, r2t = r2 + t * F, cache = fixedDenominators + t * cachedColumns
+            if sharedDenominator && t > 0 {
+                // denH still holds frame 0's sums: only the calls with r2 write it.
+                dirclust_nmf_frame_products(rows, n, r1t, nil, wT, paddedK, 0, paddedK, numH, nil)
+            } else if denominatorCached {
+                dirclust_nmf_frame_products(rows, n, r1t, nil, wT, paddedK, 0, cachedColumns, numH, nil)
+                dirclust_nmf_frame_products(rows, n, r1t, r2t, wT, paddedK, cachedColumns, paddedK, numH, denH)
+                denH.update(from: cache, count: cachedColumns)
+            } else {
+                dirclust_nmf_frame_products(rows, n, r1t, r2t, wT, paddedK, 0, paddedK, numH, denH)
+                cache.update(from: denH, count: cachedColumns)
             }
             let ht = h + t * K
             for k in 0..<K { ht[k] = multiplied(ht[k], numH[k], denH[k]) }
         }
+        denominatorCached = cachedColumns > 0
     }
 
-    /// W_free ← W_free ∘ (r1 H_freeᵀ / r2 H_freeᵀ)^γ, four frames per pass over the F-vectors; then
-    /// unit-norm columns (H rows rescaled).
+    /// W_free ← W_free ∘ (r1 H_freeᵀ / r2 H_freeᵀ)^γ (r1, r2 are 0 on missing bins, so tiles without an
+    /// observed bin add nothing); then unit-norm columns (H rows rescaled).
     func updateFreeBases() {
-        let free = K - fixedCount
-        numW.update(repeating: 0, count: free * F)
-        denW.update(repeating: 0, count: free * F)
-        var t = 0
-        while t + 4 <= T {
-            let p0 = r1 + t * F, p1 = p0 + F, p2 = p1 + F, p3 = p2 + F
-            let q0 = r2 + t * F, q1 = q0 + F, q2 = q1 + F, q3 = q2 + F
+        if kind == .kullbackLeibler && allOnes {
+            dirclust_nmf_basis_products(h, K, fixedCount, K, r1, nil, F, T, activeTiles, numW, nil)
+            // r2 = 1: every bin's sum is Σ_t H(t, k) · 1 in the kernel's order, the same for every f.
             for k in fixedCount..<K {
-                let (a0, a1, a2, a3) = (h[t * K + k], h[(t + 1) * K + k], h[(t + 2) * K + k], h[(t + 3) * K + k])
-                let nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
-                for f in 0..<F {
-                    nk[f] += a0 * p0[f] + a1 * p1[f] + a2 * p2[f] + a3 * p3[f]
-                    dk[f] += a0 * q0[f] + a1 * q1[f] + a2 * q2[f] + a3 * q3[f]
+                var sum = 0.0, t = 0
+                while t + 4 <= T {
+                    sum += ((h[t * K + k] + h[(t + 1) * K + k]) + h[(t + 2) * K + k]) + h[(t + 3) * K + k]
+                    t += 4
                 }
+                while t < T { sum += h[t * K + k]; t += 1 }
+                (denW + (k - fixedCount) * F).update(repeating: sum, count: F)
             }
-            t += 4
-        }
-        while t < T {
-            let p = r1 + t * F, q = r2 + t * F
-            for k in fixedCount..<K {
-                let a = h[t * K + k]
-                let nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
-                for f in 0..<F {
-                    nk[f] += a * p[f]
-                    dk[f] += a * q[f]
-                }
-            }
-            t += 1
+        } else {
+            dirclust_nmf_basis_products(h, K, fixedCount, K, r1, r2, F, T, activeTiles, numW, denW)
         }
         for k in fixedCount..<K {
             let wk = w + k * F, nk = numW + (k - fixedCount) * F, dk = denW + (k - fixedCount) * F
@@ -321,6 +346,6 @@ private final class MaskedNMFWorkspace {
     }
 
     func transposeBases() {
-        for k in 0..<K { for f in 0..<F { wT[f * K + k] = w[k * F + f] } }
+        for k in 0..<K { for f in 0..<F { wT[f * paddedK + k] = w[k * F + f] } }
     }
 }
