@@ -27,13 +27,9 @@ void dirclust_gg_log_density(const double *x, double *y, ptrdiff_t n, double mu,
 void dirclust_weighted_power(const double *x, const double *v, double *y, ptrdiff_t n, double mu, double power,
                              int squared, double eps2);
 
-/// y[i] = v[i] · exp(beta · l[i]), 0 where l[i] = −∞ (the shape moments' terms).
-void dirclust_weighted_exp(const double *l, const double *v, double *y, ptrdiff_t n, double beta);
-
-/// (S, S′, S″) = Σ e, Σ e·l, Σ e·l² with e = v[i] · exp(beta · l[i]), terms with l[i] = −∞ left out;
-/// scratch holds n doubles. Summed in a fixed order of four lanes.
-void dirclust_shape_moments(const double *l, const double *v, double *scratch, ptrdiff_t n, double beta,
-                            double *out);
+/// (S, S′, S″) = Σ e, Σ e·l, Σ e·l² with e = v[i] · exp(beta · l[i]), terms with l[i] = −∞ left out.
+/// Summed in a fixed order of four lanes (lane j: the terms i ≡ j mod 4, then (l₀ + l₁) + (l₂ + l₃)).
+void dirclust_shape_moments(const double *l, const double *v, ptrdiff_t n, double beta, double *out);
 
 /// max[i] = row[i] > max[i] ? row[i] : max[i].
 void dirclust_max_into(const double *row, double *max, ptrdiff_t n);

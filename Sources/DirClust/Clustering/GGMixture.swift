@@ -81,7 +81,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         // S(β) at the final β: the shape search's last accepted profile has it (same sums, same bits).
         let (β, profiled) = fixedShape == nil ? updateShape(θ.shape, v: v, total: total) : (θ.shape, nil)
         let s = profiled ?? logDistance.withUnsafeBufferPointer { ℓ in
-            terms.withUnsafeMutableBufferPointer { ShapeProfile.moments(β, logDistance: ℓ, v: v, scratch: $0).s }
+            ShapeProfile.moments(β, logDistance: ℓ, v: v).s
         }
         let α = s > 0 && s.isFinite ? Double.pow(β * s / total, 1 / β) : 0
         return MixtureComponent(mean: μ, scale: max(α, minimumScale), shape: β)
@@ -161,9 +161,9 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     /// profile does not exist at β₀).
     mutating func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> (Double, Double?) {
         let bounds = bounds, minimumScale = minimumScale
-        return logDistance.withUnsafeBufferPointer { ℓ in terms.withUnsafeMutableBufferPointer { scratch in
+        return logDistance.withUnsafeBufferPointer { ℓ in
             var β = β0
-            guard var current = ShapeProfile(β, logDistance: ℓ, v: v, scratch: scratch, total: total, minimumScale: minimumScale)
+            guard var current = ShapeProfile(β, logDistance: ℓ, v: v, total: total, minimumScale: minimumScale)
             else { return (β0, nil) }
             for _ in 0..<Self.shapeSteps {
                 var step = current.curvature < 0 ? -current.slope / current.curvature : (current.slope > 0 ? 0.25 : -0.25) * β
@@ -171,7 +171,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 step = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β
                 var accepted = false
                 for _ in 0..<8 where abs(step) > 1e-10 * β {
-                    if let trial = ShapeProfile(β + step, logDistance: ℓ, v: v, scratch: scratch, total: total,
+                    if let trial = ShapeProfile(β + step, logDistance: ℓ, v: v, total: total,
                                                 minimumScale: minimumScale),
                        trial.value > current.value {
                         β += step
@@ -184,7 +184,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 if !accepted || abs(step) < 1e-8 * β { break }
             }
             return (β, current.s)
-        } }
+        }
     }
 }
 
@@ -203,21 +203,21 @@ struct ShapeProfile {
     var curvature: Double
 
     /// S = Σ v e^{βℓ}, S′ = Σ v e^{βℓ} ℓ, S″ = Σ v e^{βℓ} ℓ² with ℓ = ln|x − μ| (terms with ℓ = −∞ are 0),
-    /// vectorised (`scratch` holds N doubles).
-    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>,
-                        scratch: UnsafeMutableBufferPointer<Double>) -> (s: Double, s1: Double, s2: Double) {
+    /// vectorised.
+    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>,
+                        v: UnsafeBufferPointer<Double>) -> (s: Double, s1: Double, s2: Double) {
         var out = (0.0, 0.0, 0.0)
         withUnsafeMutablePointer(to: &out) {
             $0.withMemoryRebound(to: Double.self, capacity: 3) { o in
-                dirclust_shape_moments(ℓ.baseAddress, v.baseAddress, scratch.baseAddress, ℓ.count, β, o)
+                dirclust_shape_moments(ℓ.baseAddress, v.baseAddress, ℓ.count, β, o)
             }
         }
         return out
     }
 
     init?(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>,
-          scratch: UnsafeMutableBufferPointer<Double>, total: Double, minimumScale: Double) {
-        let (s, s1, s2) = Self.moments(β, logDistance: ℓ, v: v, scratch: scratch)
+          total: Double, minimumScale: Double) {
+        let (s, s1, s2) = Self.moments(β, logDistance: ℓ, v: v)
         guard s > 0, s.isFinite, s1.isFinite, s2.isFinite else { return nil }
         self.s = s
         let b = 1 / β, h = Double.log(β * s / total)
