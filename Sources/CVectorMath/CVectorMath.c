@@ -142,51 +142,94 @@ DIRCLUST_CLONES void dirclust_gg_log_density(const double *restrict x, double *r
     VECTORIZE for (ptrdiff_t i = 0; i < n; i++) y[i] = a - exp_kernel(beta * log_only(fabs(x[i] - mu) * inverse_scale));
 }
 
-DIRCLUST_CLONES void dirclust_weighted_power(const double *restrict x, const double *restrict v, double *restrict y,
-                                             ptrdiff_t n, double mu, double power, int squared, double eps2) {
-    if (squared) {
-        VECTORIZE for (ptrdiff_t i = 0; i < n; i++) {
-            double d = x[i] - mu;
-            y[i] = v[i] * exp_kernel(power * log_only(d * d + eps2));
+/// Lane j of s, s1, s2 += e[i], e[i]·l̃, e[i]·l̃² for the block's i ≡ j (mod 4), l̃ = l[i] with −∞ read as 0 (the
+/// moments' fixed four-lane order; a block starts at a multiple of 4).
+static inline void accumulate_moments(const double *restrict e, const double *restrict l, ptrdiff_t len,
+                                      double *restrict s, double *restrict s1, double *restrict s2) {
+    ptrdiff_t full = len - len % 4;
+    for (ptrdiff_t i = 0; i < full; i += 4) {
+        for (int j = 0; j < 4; j++) {
+            double li = l[i + j] != -INFINITY ? l[i + j] : 0.0;
+            s[j] += e[i + j];
+            s1[j] += e[i + j] * li;
+            s2[j] += e[i + j] * li * li;
         }
-    } else {
-        VECTORIZE for (ptrdiff_t i = 0; i < n; i++) y[i] = v[i] * exp_kernel(power * log_only(fabs(x[i] - mu)));
+    }
+    for (ptrdiff_t i = full; i < len; i++) {
+        double li = l[i] != -INFINITY ? l[i] : 0.0;
+        s[i - full] += e[i];
+        s1[i - full] += e[i] * li;
+        s2[i - full] += e[i] * li * li;
     }
 }
 
+/// Lane j of a, b += w[i], w[i]·d[i] for the block's i ≡ j (mod 4).
+static inline void accumulate_weights(const double *restrict w, const double *restrict d, ptrdiff_t len,
+                                      double *restrict a, double *restrict b) {
+    ptrdiff_t full = len - len % 4;
+    for (ptrdiff_t i = 0; i < full; i += 4) {
+        for (int j = 0; j < 4; j++) {
+            a[j] += w[i + j];
+            b[j] += w[i + j] * d[i + j];
+        }
+    }
+    for (ptrdiff_t i = full; i < len; i++) {
+        a[i - full] += w[i];
+        b[i - full] += w[i] * d[i];
+    }
+}
+
+static inline double lane_sum(const double *s) { return (s[0] + s[1]) + (s[2] + s[3]); }
+
+enum { moment_block = 256 };
+
 DIRCLUST_CLONES void dirclust_shape_moments(const double *restrict l, const double *restrict v, ptrdiff_t n, double beta,
                                             double *restrict out) {
-    // Fixed four-lane order (the same on every CPU): lane j sums the terms i ≡ j (mod 4). The terms go through a
-    // block of `e` on the stack (vectorised exp), then four-wide accumulators (blocks are a multiple of 4 long).
-    enum { block = 256 };
-    double e[block];
+    double e[moment_block];
     double s[4] = {0, 0, 0, 0}, s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0};
-    for (ptrdiff_t start = 0; start < n; start += block) {
-        ptrdiff_t len = n - start < block ? n - start : block;
+    for (ptrdiff_t start = 0; start < n; start += moment_block) {
+        ptrdiff_t len = n - start < moment_block ? n - start : moment_block;
         const double *lb = l + start;
         VECTORIZE for (ptrdiff_t i = 0; i < len; i++) {
             double t = v[start + i] * exp_kernel(beta * lb[i]);
             e[i] = lb[i] == -INFINITY ? 0.0 : t;
         }
-        ptrdiff_t full = len - len % 4;
-        for (ptrdiff_t i = 0; i < full; i += 4) {
-            for (int j = 0; j < 4; j++) {
-                double li = lb[i + j] != -INFINITY ? lb[i + j] : 0.0;
-                s[j] += e[i + j];
-                s1[j] += e[i + j] * li;
-                s2[j] += e[i + j] * li * li;
-            }
+        accumulate_moments(e, lb, len, s, s1, s2);
+    }
+    out[0] = lane_sum(s);
+    out[1] = lane_sum(s1);
+    out[2] = lane_sum(s2);
+}
+
+DIRCLUST_CLONES void dirclust_gg_location_pass(const double *restrict x, const double *restrict v, double *restrict l,
+                                               ptrdiff_t n, double mu, double beta, int weights, double eps2,
+                                               double floor_weight, double *restrict out) {
+    double e[moment_block], d[moment_block], w[moment_block];
+    double s[4] = {0, 0, 0, 0}, s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0}, a[4] = {0, 0, 0, 0}, b[4] = {0, 0, 0, 0};
+    for (ptrdiff_t start = 0; start < n; start += moment_block) {
+        ptrdiff_t len = n - start < moment_block ? n - start : moment_block;
+        double *lb = l + start;
+        const double *vb = v + start;
+        VECTORIZE for (ptrdiff_t i = 0; i < len; i++) {
+            d[i] = x[start + i] - mu;
+            lb[i] = log_only(fabs(d[i]));
+            double t = vb[i] * exp_kernel(beta * lb[i]);
+            e[i] = lb[i] == -INFINITY ? 0.0 : t;
         }
-        for (ptrdiff_t i = full; i < len; i++) {
-            double li = lb[i] != -INFINITY ? lb[i] : 0.0;
-            s[i - full] += e[i];
-            s1[i - full] += e[i] * li;
-            s2[i - full] += e[i] * li * li;
+        accumulate_moments(e, lb, len, s, s1, s2);
+        if (weights) {
+            VECTORIZE for (ptrdiff_t i = 0; i < len; i++) {
+                double d2 = d[i] * d[i];
+                w[i] = d2 > eps2 ? e[i] / d2 : vb[i] * floor_weight;
+            }
+            accumulate_weights(w, d, len, a, b);
         }
     }
-    out[0] = (s[0] + s[1]) + (s[2] + s[3]);
-    out[1] = (s1[0] + s1[1]) + (s1[2] + s1[3]);
-    out[2] = (s2[0] + s2[1]) + (s2[2] + s2[3]);
+    out[0] = lane_sum(s);
+    out[1] = lane_sum(s1);
+    out[2] = lane_sum(s2);
+    out[3] = lane_sum(a);
+    out[4] = lane_sum(b);
 }
 
 DIRCLUST_CLONES void dirclust_max_into(const double *restrict row, double *restrict max, ptrdiff_t n) {
