@@ -23,6 +23,9 @@
 #define DIRCLUST_CLONES
 #endif
 
+/// Inline into each clone (a plain static inline helper is called out of line, scalar, from the clones).
+#define INLINE __attribute__((always_inline))
+
 /// Vectorise the next loop even where the cost model for two SSE2 lanes hesitates.
 #define VECTORIZE _Pragma("clang loop vectorize(enable) interleave_count(1)")
 
@@ -137,6 +140,16 @@ DIRCLUST_CLONES void dirclust_t_log_density(const double *restrict x, double *re
     }
 }
 
+DIRCLUST_CLONES void dirclust_t_log_density_term(const double *restrict x, double *restrict y, double *restrict term,
+                                                 ptrdiff_t n, double mu, double a, double b, double power) {
+    VECTORIZE for (ptrdiff_t i = 0; i < n; i++) {
+        double d = x[i] - mu;
+        double l = log1p_kernel(b * d * d);
+        term[i] = l;
+        y[i] = a - power * l;
+    }
+}
+
 DIRCLUST_CLONES void dirclust_gg_log_density(const double *restrict x, double *restrict y, ptrdiff_t n, double mu,
                                              double inverse_scale, double beta, double a) {
     VECTORIZE for (ptrdiff_t i = 0; i < n; i++) y[i] = a - exp_kernel(beta * log_only(fabs(x[i] - mu) * inverse_scale));
@@ -144,7 +157,7 @@ DIRCLUST_CLONES void dirclust_gg_log_density(const double *restrict x, double *r
 
 /// Lane j of s, s1, s2 += e[i], e[i]·l̃, e[i]·l̃² for the block's i ≡ j (mod 4), l̃ = l[i] with −∞ read as 0 (the
 /// moments' fixed four-lane order; a block starts at a multiple of 4).
-static inline void accumulate_moments(const double *restrict e, const double *restrict l, ptrdiff_t len,
+static inline INLINE void accumulate_moments(const double *restrict e, const double *restrict l, ptrdiff_t len,
                                       double *restrict s, double *restrict s1, double *restrict s2) {
     ptrdiff_t full = len - len % 4;
     for (ptrdiff_t i = 0; i < full; i += 4) {
@@ -164,7 +177,7 @@ static inline void accumulate_moments(const double *restrict e, const double *re
 }
 
 /// Lane j of a, b += w[i], w[i]·d[i] for the block's i ≡ j (mod 4).
-static inline void accumulate_weights(const double *restrict w, const double *restrict d, ptrdiff_t len,
+static inline INLINE void accumulate_weights(const double *restrict w, const double *restrict d, ptrdiff_t len,
                                       double *restrict a, double *restrict b) {
     ptrdiff_t full = len - len % 4;
     for (ptrdiff_t i = 0; i < full; i += 4) {
@@ -179,7 +192,7 @@ static inline void accumulate_weights(const double *restrict w, const double *re
     }
 }
 
-static inline double lane_sum(const double *s) { return (s[0] + s[1]) + (s[2] + s[3]); }
+static inline INLINE double lane_sum(const double *s) { return (s[0] + s[1]) + (s[2] + s[3]); }
 
 enum { moment_block = 256 };
 

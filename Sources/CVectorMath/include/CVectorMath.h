@@ -18,6 +18,10 @@ void dirclust_estep_exp(double *row, const double *max, double *sum, ptrdiff_t n
 /// Student-t log densities: y[i] = a − power · log1p(b (x[i] − mu)²).
 void dirclust_t_log_density(const double *x, double *y, ptrdiff_t n, double mu, double a, double b, double power);
 
+/// dirclust_t_log_density that also stores term[i] = log1p(b (x[i] − mu)²) (bit-identical y).
+void dirclust_t_log_density_term(const double *x, double *y, double *term, ptrdiff_t n, double mu, double a, double b,
+                                 double power);
+
 /// Generalised-Gaussian log densities: y[i] = a − exp(beta · log(|x[i] − mu| · inverse_scale)).
 void dirclust_gg_log_density(const double *x, double *y, ptrdiff_t n, double mu, double inverse_scale,
                              double beta, double a);
