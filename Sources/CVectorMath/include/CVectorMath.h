@@ -18,22 +18,24 @@ void dirclust_estep_exp(double *row, const double *max, double *sum, ptrdiff_t n
 /// Student-t log densities: y[i] = a − power · log1p(b (x[i] − mu)²).
 void dirclust_t_log_density(const double *x, double *y, ptrdiff_t n, double mu, double a, double b, double power);
 
+/// dirclust_t_log_density that also stores term[i] = log1p(b (x[i] − mu)²) (bit-identical y).
+void dirclust_t_log_density_term(const double *x, double *y, double *term, ptrdiff_t n, double mu, double a, double b,
+                                 double power);
+
 /// Generalised-Gaussian log densities: y[i] = a − exp(beta · log(|x[i] − mu| · inverse_scale)).
 void dirclust_gg_log_density(const double *x, double *y, ptrdiff_t n, double mu, double inverse_scale,
                              double beta, double a);
 
-/// y[i] = v[i] · exp(power · log(base_i)) with base_i = |x[i] − mu| (squared = 0) or (x[i] − mu)² + eps2
-/// (squared = 1): the weighted powers of the generalised-Gaussian location search.
-void dirclust_weighted_power(const double *x, const double *v, double *y, ptrdiff_t n, double mu, double power,
-                             int squared, double eps2);
+/// (S, S′, S″) = Σ e, Σ e·l, Σ e·l² with e = v[i] · exp(beta · l[i]), terms with l[i] = −∞ left out.
+/// Summed in a fixed order of four lanes (lane j: the terms i ≡ j mod 4, then (l₀ + l₁) + (l₂ + l₃)).
+void dirclust_shape_moments(const double *l, const double *v, ptrdiff_t n, double beta, double *out);
 
-/// y[i] = v[i] · exp(beta · l[i]), 0 where l[i] = −∞ (the shape moments' terms).
-void dirclust_weighted_exp(const double *l, const double *v, double *y, ptrdiff_t n, double beta);
-
-/// (S, S′, S″) = Σ e, Σ e·l, Σ e·l² with e = v[i] · exp(beta · l[i]), terms with l[i] = −∞ left out;
-/// scratch holds n doubles. Summed in a fixed order of four lanes.
-void dirclust_shape_moments(const double *l, const double *v, double *scratch, ptrdiff_t n, double beta,
-                            double *out);
+/// One pass of the generalised-Gaussian location search at mu: stores l[i] = ln|x[i] − mu| (−∞ at x[i] = mu), sets
+/// out[0…2] = (S, S′, S″) exactly as dirclust_shape_moments(l, v, n, beta) would, and, when weights ≠ 0, the sums of
+/// the location step out[3] = Σ ω, out[4] = Σ ω d with d = x[i] − mu, ω = v|d|^beta / d² where d² > eps2, else
+/// v · floor_weight (out[3], out[4] = 0 otherwise). Same four-lane order.
+void dirclust_gg_location_pass(const double *x, const double *v, double *l, ptrdiff_t n, double mu, double beta,
+                               int weights, double eps2, double floor_weight, double *out);
 
 /// max[i] = row[i] > max[i] ? row[i] : max[i].
 void dirclust_max_into(const double *row, double *max, ptrdiff_t n);

@@ -75,15 +75,21 @@ struct EMDriver<Family: MixtureFamily> {
         var resp = [Double](repeating: 0, count: n * kCount)
         var workspace = EStepWorkspace()
         var activeX = [Double](repeating: 0, count: n), activeV = activeX
+        // T_k of families whose M-step takes the E-step's density term (see `MixtureFamily.usesDensityTerm`).
+        var termSums = [Double](repeating: 0, count: kCount)
+        let usesTerm = family.usesDensityTerm
+        if usesTerm { workspace.terms = [Double](repeating: 0, count: kCount * EStepWorkspace.blockSize) }
 
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 resp.withUnsafeMutableBufferPointer { rp in
                     while true {
                         let logWeights = mixtureWeights.map { Double.log($0) }
-                        let l = expectation(Family.self, x: xp, weights: wp, components: components,
-                                            logWeights: logWeights, responsibilities: rp.baseAddress!,
-                                            workspace: &workspace)
+                        let l = termSums.withUnsafeMutableBufferPointer { t in
+                            expectation(Family.self, x: xp, weights: wp, components: components,
+                                        logWeights: logWeights, responsibilities: rp.baseAddress!,
+                                        workspace: &workspace, termSums: usesTerm ? t.baseAddress! : nil)
+                        }
                         if let previous = trace.last,
                            abs(l - previous) <= options.tolerance * max(abs(l), totalWeight) {
                             trace.append(l)
@@ -106,7 +112,8 @@ struct EMDriver<Family: MixtureFamily> {
                                 components[k] = activeX.withUnsafeBufferPointer { ax in
                                     activeV.withUnsafeBufferPointer { av in
                                         family.updateComponent(components[k], x: UnsafeBufferPointer(rebasing: ax[0..<active]),
-                                                               v: UnsafeBufferPointer(rebasing: av[0..<active]), total: nk)
+                                                               v: UnsafeBufferPointer(rebasing: av[0..<active]), total: nk,
+                                                               termSum: termSums[k])
                                     }
                                 }
                             }
@@ -150,6 +157,8 @@ struct EStepWorkspace {
     static let blockSize = 256
     /// max_k ℓ_nk, Σ_k e_nk and ln Σ_k e_nk of the block's points, one after the other.
     var rows = [Double](repeating: 0, count: 3 * blockSize)
+    /// The K density-term rows of a block (K · blockSize, empty unless the family uses the term).
+    var terms: [Double] = []
 }
 
 /// The E-step: writes v_nk = w_n r_nk into `responsibilities` (component-major, v[k·N + n]; weights nil =
@@ -157,6 +166,8 @@ struct EStepWorkspace {
 /// the K log-density rows of a block stay in cache; one vectorised `exp` per (n, k) and `log` per n
 /// (`VectorMath`), and a term with ℓ_nk − max_j ℓ_nj < −54 ln 2 is set to 0: it is below half an ulp of
 /// the row sum (≥ 1), so the sum and L are bitwise unchanged and only an r_nk < 2⁻⁵⁴ becomes exactly 0.
+/// With `termSums` (K entries, `workspace.terms` of K · blockSize) it also sets T_k = Σ_n v_nk g_nk of the
+/// family's density term (`MixtureFamily.usesDensityTerm`), summed blockwise in a fixed order.
 ///
 /// A row whose every ℓ_nk is −∞ or NaN (only possible for x far outside the data, or NaN x, in
 /// `ClusterFit.posteriors`) gets a one-hot row on the component nearest in units of its scale (component 0
@@ -164,10 +175,13 @@ struct EStepWorkspace {
 func expectation<F: MixtureFamily>(
     _ family: F.Type, x: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?,
     components: [MixtureComponent], logWeights: [Double],
-    responsibilities resp: UnsafeMutablePointer<Double>, workspace: inout EStepWorkspace
+    responsibilities resp: UnsafeMutablePointer<Double>, workspace: inout EStepWorkspace,
+    termSums: UnsafeMutablePointer<Double>? = nil
 ) -> Double {
     let n = x.count, kCount = components.count
     var logLikelihood = 0.0
+    if let termSums { for k in 0..<kCount { termSums[k] = 0 } }
+    workspace.terms.withUnsafeMutableBufferPointer { terms in
     workspace.rows.withUnsafeMutableBufferPointer { rows in
         let m = rows.baseAddress!, s = m + EStepWorkspace.blockSize, logSum = s + EStepWorkspace.blockSize
         var start = 0
@@ -177,7 +191,12 @@ func expectation<F: MixtureFamily>(
             for i in 0..<len { m[i] = -.infinity; s[i] = 0 }
             for k in 0..<kCount {
                 let row = resp + k * n + start
-                F.logDensities(xb, components[k], offset: logWeights[k], into: row)
+                if termSums != nil {
+                    F.logDensities(xb, components[k], offset: logWeights[k], into: row,
+                                   term: terms.baseAddress! + k * EStepWorkspace.blockSize)
+                } else {
+                    F.logDensities(xb, components[k], offset: logWeights[k], into: row)
+                }
                 dirclust_max_into(row, m, len)
             }
             for k in 0..<kCount { dirclust_estep_exp(resp + k * n + start, m, s, len, negligibleLogRatio) }
@@ -195,8 +214,15 @@ func expectation<F: MixtureFamily>(
             }
             // Rows with a non-finite max were made one-hot above: left as they are.
             for k in 0..<kCount { dirclust_scale_finite_rows(resp + k * n + start, s, m, len) }
+            if let termSums {
+                for k in 0..<kCount {
+                    let row = resp + k * n + start, term = terms.baseAddress! + k * EStepWorkspace.blockSize
+                    termSums[k] += VectorMath.sum(count: len) { row[$0] * term[$0] }
+                }
+            }
             start += len
         }
+    }
     }
     return logLikelihood
 }

@@ -32,10 +32,9 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     let minimumScale: Double
     let fixedShape: Double?
     let bounds: ClosedRange<Double>
-    /// ln|x_n − μ| of the current component (−∞ where x_n = μ), reused scratch.
+    /// ln|x_n − μ| at the location search's best μ and at its trial μ (−∞ where x_n = μ), reused scratch.
     private var logDistance: [Double] = []
-    /// Per-point terms of the location and shape sums, reused scratch.
-    private var terms: [Double] = []
+    private var trialLogDistance: [Double] = []
 
     init(minimumScale: Double, fixedShape: Double?, bounds: ClosedRange<Double>) {
         self.minimumScale = minimumScale
@@ -69,101 +68,94 @@ struct GeneralizedGaussianFamily: MixtureFamily {
 
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent {
-        if logDistance.count != x.count {
+        if logDistance.count < x.count {
             logDistance = [Double](repeating: 0, count: x.count)
-            terms = logDistance
+            trialLogDistance = logDistance
         }
-        let μ = updateLocation(θ.mean, shape: θ.shape, scale: θ.scale, x: x, v: v)
-        logDistance.withUnsafeMutableBufferPointer { ℓ in
-            for i in 0..<x.count { ℓ[i] = abs(x[i] - μ) }
-            VectorMath.log(ℓ.baseAddress!, into: ℓ.baseAddress!, count: x.count)
-        }
+        // The location search leaves ln|x − μ| of its μ in logDistance and the moments of S at β₀.
+        let (μ, moments) = updateLocation(θ.mean, shape: θ.shape, scale: θ.scale, x: x, v: v)
         // S(β) at the final β: the shape search's last accepted profile has it (same sums, same bits).
-        let (β, profiled) = fixedShape == nil ? updateShape(θ.shape, v: v, total: total) : (θ.shape, nil)
-        let s = profiled ?? logDistance.withUnsafeBufferPointer { ℓ in
-            terms.withUnsafeMutableBufferPointer { ShapeProfile.moments(β, logDistance: ℓ, v: v, scratch: $0).s }
-        }
+        let (β, profiled) = fixedShape == nil ? updateShape(θ.shape, moments: moments, v: v, total: total) : (θ.shape, nil)
+        let s = profiled ?? moments.s
         let α = s > 0 && s.isFinite ? Double.pow(β * s / total, 1 / β) : 0
         return MixtureComponent(mean: μ, scale: max(α, minimumScale), shape: β)
     }
 
-    /// S(μ) = Σ_n v_n |x_n − μ|^β (`scratch` holds N doubles).
-    static func locationObjective(_ μ: Double, shape β: Double, x: UnsafeBufferPointer<Double>,
-                                  v: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Double {
-        if β == 2 {
-            return VectorMath.sum(count: x.count) { i in let d = x[i] - μ; return v[i] * d * d }
-        } else if β == 1 {
-            return VectorMath.sum(count: x.count) { v[$0] * abs(x[$0] - μ) }
-        }
-        dirclust_weighted_power(x.baseAddress, v.baseAddress, scratch.baseAddress, x.count, μ, β, 0, 0)
-        return VectorMath.sum(count: x.count) { scratch[$0] }
-    }
-
-    /// Steps per M-step of the location and shape searches: EM only needs each M-step to improve, and
-    /// the E-step's cost is of the same order as one step, so more inner steps buy little.
+    /// Location proposals per M-step: EM only needs each M-step to improve, and the E-step's cost is of the
+    /// same order as one proposal, so more inner steps buy little.
     static let locationSteps = 2, shapeSteps = 2
 
-    /// Lowers S(μ) = Σ v |x − μ|^β (`locationSteps` steps, each accepted only if S falls, halving it up to
-    /// 8 times):
-    /// - β > 2: Newton, μ ← μ + Σ v d|d|^{β−2} / ((β − 1) Σ v |d|^{β−2}), d = x − μ (S is smooth and convex);
-    /// - β ≤ 2: IRLS on the smoothed objective Σ v (d² + ε²)^{β/2}, ε = 10⁻³ α:
-    ///   μ ← Σ v ω x / Σ v ω with ω = (d² + ε²)^{(β−2)/2} (plain Newton fails where S is not smooth);
+    /// Lowers S(μ) = Σ v |x − μ|^β: up to `locationSteps` proposals, each accepted only if S falls (else its
+    /// step is halved, at most 8 times in all). A proposal moves μ by Σ ω d / (c Σ ω), d = x − μ, ω = v|d|^{β−2}:
+    /// - β > 2: Newton (c = β − 1; S is smooth and convex);
+    /// - β ≤ 2: IRLS (c = 1) with ω capped at v ε^{β−2}, ε = 10⁻³ α, where |d| ≤ ε — the majoriser of the
+    ///   concave-in-d² S, i.e. an MM step on S (plain Newton fails where S is not smooth);
     /// - β ≤ 1: S is concave between data points, so its minima sit on data points: the two data points
-    ///   bracketing the proposed μ are tried as well.
-    mutating func updateLocation(_ μ0: Double, shape β: Double, scale α: Double,
-                                 x: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>) -> Double {
-        terms.withUnsafeMutableBufferPointer { p in
-            Self.lowerLocationObjective(μ0, shape: β, scale: α, x: x, v: v, scratch: p)
+    ///   bracketing the last proposal are tried as well.
+    /// One vectorised pass per evaluated μ (`dirclust_gg_location_pass`) gives S, the next proposal's sums and
+    /// ln|x − μ| with the shape moments at β, which the shape search and α start from (so the true S is checked at
+    /// every accepted μ and EM stays monotone). Returns μ and (S, S′, S″) there; logDistance holds ln|x − μ|.
+    mutating func updateLocation(_ μ0: Double, shape β: Double, scale α: Double, x: UnsafeBufferPointer<Double>,
+                                 v: UnsafeBufferPointer<Double>) -> (Double, (s: Double, s1: Double, s2: Double)) {
+        let ε2 = β > 2 ? 0 : 1e-6 * α * α
+        let floorWeight = β > 2 ? 0 : Double.pow(ε2, (β - 2) / 2)
+        let curvature = β > 2 ? β - 1 : 1
+        /// (S, S′, S″, Σ ω, Σ ω d) at μ, ln|x − μ| into trialLogDistance.
+        func pass(_ μ: Double, weights: Bool) -> SIMD8<Double> {
+            var out = SIMD8<Double>()
+            trialLogDistance.withUnsafeMutableBufferPointer { ℓ in
+                withUnsafeMutableBytes(of: &out) { o in
+                    dirclust_gg_location_pass(x.baseAddress, v.baseAddress, ℓ.baseAddress, x.count, μ, β, weights ? 1 : 0,
+                                              ε2, floorWeight, o.baseAddress!.assumingMemoryBound(to: Double.self))
+                }
+            }
+            return out
         }
-    }
-
-    /// `updateLocation` on a scratch buffer of N doubles.
-    private static func lowerLocationObjective(_ μ0: Double, shape β: Double, scale α: Double, x: UnsafeBufferPointer<Double>,
-                                               v: UnsafeBufferPointer<Double>, scratch p: UnsafeMutableBufferPointer<Double>) -> Double {
         var μ = μ0
-        var s = Self.locationObjective(μ, shape: β, x: x, v: v, scratch: p)
-        let ε2 = 1e-6 * α * α
-        for _ in 0..<Self.locationSteps {
-            // β > 2: p = v |d|^{β−2}; β ≤ 2: ω = v (d² + ε²)^{(β−2)/2}; both vectorised as exp(power · ln(·)).
-            dirclust_weighted_power(x.baseAddress, v.baseAddress, p.baseAddress, x.count, μ,
-                                    β > 2 ? β - 2 : (β - 2) / 2, β > 2 ? 0 : 1, ε2)
-            let numerator = VectorMath.sum(count: x.count) { p[$0] * (x[$0] - μ) }
-            let denominator = VectorMath.sum(count: x.count) { p[$0] } * (β > 2 ? β - 1 : 1)
-            guard denominator > 0, denominator.isFinite, numerator.isFinite else { break }
-            let previous = s
-            var step = numerator / denominator
-            for _ in 0..<8 {
-                let candidate = Self.locationObjective(μ + step, shape: β, x: x, v: v, scratch: p)
-                if candidate < s { μ += step; s = candidate; break }
-                step *= 0.5
-            }
-            if β <= 1 {
-                let target = μ + step
-                var below = -Double.infinity, above = Double.infinity
-                for i in 0..<x.count {
-                    if x[i] < target { below = max(below, x[i]) } else { above = min(above, x[i]) }
-                }
-                for point in [below, above] where point.isFinite && point != μ {
-                    let candidate = Self.locationObjective(point, shape: β, x: x, v: v, scratch: p)
-                    if candidate < s { μ = point; s = candidate }
-                }
-            }
-            if !(previous - s > 1e-13 * previous) { break }
+        var best = pass(μ, weights: Self.locationSteps > 0)
+        swap(&logDistance, &trialLogDistance)
+        var step = best[4] / (curvature * best[3])
+        var proposals = 0, halvings = 0
+        while proposals < Self.locationSteps, best[3] > 0, step.isFinite, halvings < 8 {
+            let last = proposals + 1 == Self.locationSteps
+            let trial = pass(μ + step, weights: !last)
+            guard trial[0] < best[0] else { step *= 0.5; halvings += 1; continue }
+            let decrease = best[0] - trial[0]
+            μ += step
+            best = trial
+            swap(&logDistance, &trialLogDistance)
+            proposals += 1
+            if last || !(decrease > 1e-13 * best[0]) { break }
+            step = best[4] / (curvature * best[3])
         }
-        return μ
+        if β <= 1, step.isFinite {
+            let target = μ + step
+            var below = -Double.infinity, above = Double.infinity
+            for i in 0..<x.count {
+                if x[i] < target { below = max(below, x[i]) } else { above = min(above, x[i]) }
+            }
+            for point in [below, above] where point.isFinite && point != μ {
+                let trial = pass(point, weights: false)
+                if trial[0] < best[0] { μ = point; best = trial; swap(&logDistance, &trialLogDistance) }
+            }
+        }
+        return (μ, (best[0], best[1], best[2]))
     }
 
     /// Safeguarded Newton on the profile log-likelihood of β (α at its closed form, μ fixed), per unit N_k:
     ///   q(β) = log β − log Γ(1/β) − 1/β − (1/β) log(β S/N_k),  S = Σ v |x − μ|^β,
     ///   q′(β) = 1/β + ψ(1/β)/β² + log(β S/N_k)/β² − S′/(β S),  S′ = Σ v |x − μ|^β ln|x − μ|.
     /// A Newton step −q′/q″ where q is concave (else a step of β/4 uphill), limited to ±β/2 and to
-    /// `bounds`, halved until q increases (≤ 8 times); `shapeSteps` steps. Returns β and S(β) (nil when the
-    /// profile does not exist at β₀).
-    mutating func updateShape(_ β0: Double, v: UnsafeBufferPointer<Double>, total: Double) -> (Double, Double?) {
+    /// `bounds`, halved until q increases (≤ 8 times); `shapeSteps` steps. Starts from the moments at β₀ (from
+    /// the location search); returns β and S(β) (nil when the profile does not exist at β₀).
+    func updateShape(_ β0: Double, moments: (s: Double, s1: Double, s2: Double), v: UnsafeBufferPointer<Double>,
+                     total: Double) -> (Double, Double?) {
         let bounds = bounds, minimumScale = minimumScale
-        return logDistance.withUnsafeBufferPointer { ℓ in terms.withUnsafeMutableBufferPointer { scratch in
+        let n = v.count
+        return logDistance.withUnsafeBufferPointer { all in
+            let ℓ = UnsafeBufferPointer(rebasing: all[0..<n])
             var β = β0
-            guard var current = ShapeProfile(β, logDistance: ℓ, v: v, scratch: scratch, total: total, minimumScale: minimumScale)
+            guard var current = ShapeProfile(β, moments: moments, total: total, minimumScale: minimumScale)
             else { return (β0, nil) }
             for _ in 0..<Self.shapeSteps {
                 var step = current.curvature < 0 ? -current.slope / current.curvature : (current.slope > 0 ? 0.25 : -0.25) * β
@@ -171,8 +163,8 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 step = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β
                 var accepted = false
                 for _ in 0..<8 where abs(step) > 1e-10 * β {
-                    if let trial = ShapeProfile(β + step, logDistance: ℓ, v: v, scratch: scratch, total: total,
-                                                minimumScale: minimumScale),
+                    if let trial = ShapeProfile(β + step, moments: ShapeProfile.moments(β + step, logDistance: ℓ, v: v),
+                                                total: total, minimumScale: minimumScale),
                        trial.value > current.value {
                         β += step
                         current = trial
@@ -184,7 +176,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
                 if !accepted || abs(step) < 1e-8 * β { break }
             }
             return (β, current.s)
-        } }
+        }
     }
 }
 
@@ -203,21 +195,21 @@ struct ShapeProfile {
     var curvature: Double
 
     /// S = Σ v e^{βℓ}, S′ = Σ v e^{βℓ} ℓ, S″ = Σ v e^{βℓ} ℓ² with ℓ = ln|x − μ| (terms with ℓ = −∞ are 0),
-    /// vectorised (`scratch` holds N doubles).
-    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>,
-                        scratch: UnsafeMutableBufferPointer<Double>) -> (s: Double, s1: Double, s2: Double) {
+    /// vectorised.
+    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>,
+                        v: UnsafeBufferPointer<Double>) -> (s: Double, s1: Double, s2: Double) {
         var out = (0.0, 0.0, 0.0)
         withUnsafeMutablePointer(to: &out) {
             $0.withMemoryRebound(to: Double.self, capacity: 3) { o in
-                dirclust_shape_moments(ℓ.baseAddress, v.baseAddress, scratch.baseAddress, ℓ.count, β, o)
+                dirclust_shape_moments(ℓ.baseAddress, v.baseAddress, ℓ.count, β, o)
             }
         }
         return out
     }
 
-    init?(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>, v: UnsafeBufferPointer<Double>,
-          scratch: UnsafeMutableBufferPointer<Double>, total: Double, minimumScale: Double) {
-        let (s, s1, s2) = Self.moments(β, logDistance: ℓ, v: v, scratch: scratch)
+    /// The profile at β from its moments (S, S′, S″) (`moments`).
+    init?(_ β: Double, moments: (s: Double, s1: Double, s2: Double), total: Double, minimumScale: Double) {
+        let (s, s1, s2) = moments
         guard s > 0, s.isFinite, s1.isFinite, s2.isFinite else { return nil }
         self.s = s
         let b = 1 / β, h = Double.log(β * s / total)

@@ -24,6 +24,28 @@ protocol MixtureFamily {
     /// decrease the component's expected complete-data log-likelihood (that makes EM monotone).
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent
+
+    /// Whether the M-step uses T_k = Σ_n v_nk g_nk of a per-point term g that the density computes anyway
+    /// (`logDensities(…, term:)`); the E-step then sums it, which saves the M-step a transcendental pass.
+    var usesDensityTerm: Bool { get }
+    /// `logDensities` that also writes the family's per-point term g_n into `term[n]` (same `out` bits).
+    static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
+                             into out: UnsafeMutablePointer<Double>, term: UnsafeMutablePointer<Double>)
+    /// `updateComponent` given T_k = Σ_n v_n g_n over all points (when `usesDensityTerm`).
+    mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
+                                  v: UnsafeBufferPointer<Double>, total: Double, termSum: Double) -> MixtureComponent
+}
+
+extension MixtureFamily {
+    var usesDensityTerm: Bool { false }
+    static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
+                             into out: UnsafeMutablePointer<Double>, term: UnsafeMutablePointer<Double>) {
+        logDensities(x, θ, offset: offset, into: out)
+    }
+    mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
+                                  v: UnsafeBufferPointer<Double>, total: Double, termSum: Double) -> MixtureComponent {
+        updateComponent(θ, x: x, v: v, total: total)
+    }
 }
 
 extension ClusteringMethod {

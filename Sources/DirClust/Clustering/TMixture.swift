@@ -59,7 +59,7 @@ struct StudentTFamily: MixtureFamily {
     /// ν held fixed (Cauchy: 1), or nil to learn it.
     let fixedShape: Double?
     let bounds: ClosedRange<Double>
-    /// u_n of the current component, then log u_n (reused scratch, 2N).
+    /// u_n of the current component (reused scratch).
     private var u: [Double] = []
 
     init(method: ClusteringMethod, minimumScale: Double, fixedShape: Double?, bounds: ClosedRange<Double>) {
@@ -73,10 +73,29 @@ struct StudentTFamily: MixtureFamily {
 
     static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
                              into out: UnsafeMutablePointer<Double>) {
+        logDensities(x, θ, offset: offset, into: out, term: nil)
+    }
+
+    /// The learned-ν M-step needs Σ v log u_n, and log u_n = log((ν + 1)/ν) − g_n with g_n = log1p(d_n²/ν), the
+    /// density's own term.
+    var usesDensityTerm: Bool { fixedShape == nil }
+
+    static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
+                             into out: UnsafeMutablePointer<Double>, term: UnsafeMutablePointer<Double>) {
+        logDensities(x, θ, offset: offset, into: out, term: Optional(term))
+    }
+
+    /// The log densities, and g_n into `term` when it is given.
+    private static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
+                                     into out: UnsafeMutablePointer<Double>, term: UnsafeMutablePointer<Double>?) {
         let ν = θ.shape, μ = θ.mean
         let a = offset + logGamma((ν + 1) / 2) - logGamma(ν / 2) - 0.5 * Double.log(ν * .pi) - Double.log(θ.scale)
         let b = 1 / (ν * θ.scale * θ.scale), power = (ν + 1) / 2
-        dirclust_t_log_density(x.baseAddress, out, x.count, μ, a, b, power)
+        if let term {
+            dirclust_t_log_density_term(x.baseAddress, out, term, x.count, μ, a, b, power)
+        } else {
+            dirclust_t_log_density(x.baseAddress, out, x.count, μ, a, b, power)
+        }
     }
 
     func initialComponent(mean: Double, rms: Double, shape: Double?) -> MixtureComponent {
@@ -86,8 +105,15 @@ struct StudentTFamily: MixtureFamily {
 
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent {
+        precondition(fixedShape != nil, "a learned ν takes the E-step's Σ v log1p(d²/ν) (updateComponent(termSum:))")
+        return updateComponent(θ, x: x, v: v, total: total, termSum: 0)
+    }
+
+    /// termSum = Σ_n v_n g_n, g_n = log1p(d_n²/ν) (the E-step's, at the same θ): Σ v log u = N_k log((ν+1)/ν) − termSum.
+    mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
+                                  v: UnsafeBufferPointer<Double>, total: Double, termSum: Double) -> MixtureComponent {
         let n = x.count, ν = θ.shape, μ0 = θ.mean
-        if u.count < 2 * n { u = [Double](repeating: 0, count: 2 * n) }
+        if u.count < n { u = [Double](repeating: 0, count: n) }
         let b = 1 / (θ.scale * θ.scale)
         let learns = fixedShape == nil
         var s0 = 0.0, s1 = 0.0, logTerm = 0.0
@@ -100,9 +126,8 @@ struct StudentTFamily: MixtureFamily {
             s0 = VectorMath.sum(count: n) { v[$0] * up[$0] }
             s1 = VectorMath.sum(count: n) { v[$0] * up[$0] * (x[$0] - μ0) }
             guard learns else { return }
-            // Σ v (log u − u), log u vectorised into the scratch half of u.
-            VectorMath.log(up, into: up + n, count: n)
-            logTerm = VectorMath.sum(count: n) { v[$0] * (up[n + $0] - up[$0]) }
+            // Σ v (log u − u) with Σ v log u from the E-step's term (no log pass here).
+            logTerm = total * Double.log((ν + 1) / ν) - termSum - s0
         }
         let μ = μ0 + s1 / s0
         let s2 = u.withUnsafeBufferPointer { u in

@@ -1,8 +1,8 @@
 import CVectorMath
 
 /// The clusterers' vectorised elementwise math: exp, log and log1p over buffers (the C target
-/// `CVectorMath`: FreeBSD msun's kernels as branch-free loops the compiler vectorises, with an AVX2 clone on
-/// Linux x86_64 and FMA contraction off, so results are bit-identical on every CPU; ≤ 1 ulp, asserted by
+/// `CVectorMath`: FreeBSD msun's kernels as branch-free loops the compiler vectorises, with AVX2 and AVX-512
+/// clones on Linux x86_64 and FMA contraction off, so results are bit-identical on every CPU; ≤ 1 ulp, asserted by
 /// `ClusteringVectorMathTests`), and fixed-order four-lane sums.
 ///
 /// Swift's own `SIMD4<Double>` was tried first: its lane selects and integer bit operations compile to
