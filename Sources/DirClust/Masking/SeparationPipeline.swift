@@ -142,7 +142,7 @@ public func resynthesiseClusters(_ audio: AudioBuffer, analysis: DirectionAnalys
     let stft = try STFT(options.stft)
     let blocks = FrameBlocks(stft: stft, signalLength: audio.frameCount, blockFrames: blockFrames)
     let cores = blocks.blocks
-    let k = analysis.fit.means.count, outputs = analysis.outputCount
+    let outputs = analysis.outputCount
     for (i, core) in cores.enumerated() {
         let frames = blocks.extended(core)
         let left = blocks.forward(audio.channels[0], frames: frames)
