@@ -59,8 +59,8 @@ bench-grid: build
 
 CI_RUN = .build/ci-run
 .PHONY: reproduce reproduce-sweeps baseline
-## reproduce: run configs/paper.json into results/ (trials.csv, summary.md/csv, figure.svg, provenance.json, report.html,
-##            demo/; ≈ 90 s on 2 cores) and configs/hybrid.json, the NMF stages, into results/hybrid/ (3 min)
+## reproduce: run configs/paper.json into results/ (trials.csv, summary.md/csv, pairs.md/csv, figure.svg, provenance.json, report.html,
+##            demo/; ≈ 6.5 min on 2 idle cores) and configs/hybrid.json, the NMF stages, into results/hybrid/ (≈ 1 min)
 reproduce: deps build
 	$(BIN) reproduce
 	$(BIN) run --config configs/hybrid.json --out results/hybrid --fresh
