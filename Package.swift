@@ -18,8 +18,8 @@ let package = Package(
         .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
-        // Vectorised exp/log/log1p loops of the clusterers (plain C the compiler vectorises; an AVX2 clone on
-        // Linux x86_64 picked at load time).
+        // Vectorised exp/log/log1p loops of the clusterers (plain C the compiler vectorises; AVX-512 and AVX2
+        // clones on Linux x86_64 picked at load time).
         .target(name: "CVectorMath"),
         // The masked NMF's matrix products as register-blocked C kernels (each sum in a fixed order: the same
         // bits as the plain loops on every CPU; AVX-512 and AVX2 clones on Linux x86_64).
