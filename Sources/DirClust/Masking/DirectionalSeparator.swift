@@ -24,9 +24,9 @@ public struct EMSettings: Codable, Sendable, Hashable {
 
     /// The default R = 4, chosen on the held-back chorales (`configs/tuning/restarts.json`, 4 of them ×
     /// 8 scenes × 5 seeds): from R = 4 the median per-trial SDR range across seeds is ≤ 0.05 dB for every
-    /// method (R = 2: k-means 0.36, GGMM 0.24); the maxima stay above 1 dB for k-means, tMM and GGMM at
-    /// R = 4 and at R = 8 (GGMM 2.6 dB both: distinct optima whose likelihood does not track SDR), so
-    /// more starts buy nothing there and the statistics average the seeds instead (README).
+    /// method (R = 2: k-means 0.36, GGMM 0.23); the maxima stay above 1 dB for k-means, tMM and GGMM at
+    /// R = 4 and at R = 8 (tMM 3.3, GGMM 3.0 / 2.4 dB: distinct optima whose likelihood does not track SDR),
+    /// so more starts buy little there and the statistics average the seeds instead (README).
     public static let defaultRestarts = 4
 
     /// The default coarse phase on 0.05° cells. Without it EM on the 0.005° histogram stopped at the
