@@ -88,8 +88,9 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     /// Lowers S(μ) = Σ v |x − μ|^β: up to `locationSteps` proposals, each accepted only if S falls (else its
     /// step is halved, at most 8 times in all). A proposal moves μ by Σ ω d / (c Σ ω), d = x − μ, ω = v|d|^{β−2}:
     /// - β > 2: Newton (c = β − 1; S is smooth and convex);
-    /// - β ≤ 2: IRLS (c = 1) with ω capped at v ε^{β−2}, ε = 10⁻³ α, where |d| ≤ ε — the majoriser of the
-    ///   concave-in-d² S, i.e. an MM step on S (plain Newton fails where S is not smooth);
+    /// - β ≤ 2: IRLS (c = 1) with ω capped at v ε^{β−2}, ε = 10⁻³ α, where |d| ≤ ε. Without the cap this is
+    ///   the MM step of S (concave in d²); the cap makes it an approximation where |d| ≤ ε, so monotonicity rests
+    ///   on the check of the true S below, not on the MM argument (plain Newton fails where S is not smooth);
     /// - β ≤ 1: S is concave between data points, so its minima sit on data points: the two data points
     ///   bracketing the last proposal are tried as well.
     /// One vectorised pass per evaluated μ (`dirclust_gg_location_pass`) gives S, the next proposal's sums and
