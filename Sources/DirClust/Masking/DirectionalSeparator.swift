@@ -31,7 +31,7 @@ public struct EMSettings: Codable, Sendable, Hashable {
 
     /// The default coarse phase on 0.05° cells. Without it EM on the 0.005° histogram stopped at the
     /// 200-iteration cap in most noisy fits, far from the optimum (README: convergence); with it the fits
-    /// converge, and the coarse width does not decide the result (0.05° vs 0.02° measured in the README).
+    /// converge, and the coarse width rarely decides the result (0.02°, 0.05°, 0.1° measured in the README).
     public static let defaultCoarseCellDeg = 0.05
 
     public init(maxIterations: Int = 200, tolerance: Double = 1e-6, restarts: Int = EMSettings.defaultRestarts,
