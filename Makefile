@@ -66,7 +66,7 @@ reproduce: deps build
 	$(BIN) run --config configs/hybrid.json --out results/hybrid --fresh
 
 SWEEPS = snr weighting k angle
-## reproduce-sweeps: run configs/sweeps/{snr,weighting,k,angle}.json into results/sweeps/ (≈ 30 min on 2 cores)
+## reproduce-sweeps: run configs/sweeps/{snr,weighting,k,angle}.json into results/sweeps/ (≈ 5 min on 2 idle cores)
 reproduce-sweeps: deps build
 	for s in $(SWEEPS); do $(BIN) run --config configs/sweeps/$$s.json --out results/sweeps/$$s --fresh || exit 1; done
 
