@@ -81,8 +81,9 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         return MixtureComponent(mean: μ, scale: max(α, minimumScale), shape: β)
     }
 
-    /// Location proposals per M-step: EM only needs each M-step to improve, and the E-step's cost is of the
-    /// same order as one proposal, so more inner steps buy little.
+    /// Location proposals and shape (Newton) steps per M-step: EM only needs each M-step to improve, and the
+    /// E-step's cost is of the same order as one proposal, so more inner steps buy little (1 + 1 instead of
+    /// 2 + 2 was measured: GGMM 4.3× → 3.0× our GMM per iteration, each M-step climbing less; not adopted).
     static let locationSteps = 2, shapeSteps = 2
 
     /// Lowers S(μ) = Σ v |x − μ|^β: up to `locationSteps` proposals, each accepted only if S falls (else its
