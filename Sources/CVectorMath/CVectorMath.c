@@ -155,94 +155,49 @@ DIRCLUST_CLONES void dirclust_gg_log_density(const double *restrict x, double *r
     VECTORIZE for (ptrdiff_t i = 0; i < n; i++) y[i] = a - exp_kernel(beta * log_only(fabs(x[i] - mu) * inverse_scale));
 }
 
-/// Lane j of s, s1, s2 += e[i], e[i]·l̃, e[i]·l̃² for the block's i ≡ j (mod 4), l̃ = l[i] with −∞ read as 0 (the
-/// moments' fixed four-lane order; a block starts at a multiple of 4).
-static inline INLINE void accumulate_moments(const double *restrict e, const double *restrict l, ptrdiff_t len,
-                                      double *restrict s, double *restrict s1, double *restrict s2) {
-    ptrdiff_t full = len - len % 4;
-    for (ptrdiff_t i = 0; i < full; i += 4) {
-        for (int j = 0; j < 4; j++) {
-            double li = l[i + j] != -INFINITY ? l[i + j] : 0.0;
-            s[j] += e[i + j];
-            s1[j] += e[i + j] * li;
-            s2[j] += e[i + j] * li * li;
-        }
-    }
-    for (ptrdiff_t i = full; i < len; i++) {
-        double li = l[i] != -INFINITY ? l[i] : 0.0;
-        s[i - full] += e[i];
-        s1[i - full] += e[i] * li;
-        s2[i - full] += e[i] * li * li;
-    }
-}
-
-/// Lane j of a, b += w[i], w[i]·d[i] for the block's i ≡ j (mod 4).
-static inline INLINE void accumulate_weights(const double *restrict w, const double *restrict d, ptrdiff_t len,
-                                      double *restrict a, double *restrict b) {
-    ptrdiff_t full = len - len % 4;
-    for (ptrdiff_t i = 0; i < full; i += 4) {
-        for (int j = 0; j < 4; j++) {
-            a[j] += w[i + j];
-            b[j] += w[i + j] * d[i + j];
-        }
-    }
-    for (ptrdiff_t i = full; i < len; i++) {
-        a[i - full] += w[i];
-        b[i - full] += w[i] * d[i];
-    }
-}
-
 static inline INLINE double lane_sum(const double *s) { return (s[0] + s[1]) + (s[2] + s[3]); }
 
-enum { moment_block = 256 };
-
-DIRCLUST_CLONES void dirclust_shape_moments(const double *restrict l, const double *restrict v, ptrdiff_t n, double beta,
-                                            double *restrict out) {
-    double e[moment_block];
-    double s[4] = {0, 0, 0, 0}, s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0};
-    for (ptrdiff_t start = 0; start < n; start += moment_block) {
-        ptrdiff_t len = n - start < moment_block ? n - start : moment_block;
-        const double *lb = l + start;
-        VECTORIZE for (ptrdiff_t i = 0; i < len; i++) {
-            double t = v[start + i] * exp_kernel(beta * lb[i]);
-            e[i] = lb[i] == -INFINITY ? 0.0 : t;
-        }
-        accumulate_moments(e, lb, len, s, s1, s2);
+DIRCLUST_CLONES void dirclust_gg_estep_density(const double *restrict x, double *restrict y, double *restrict ell,
+                                               double *restrict t, ptrdiff_t n, double mu, double inverse_scale,
+                                               double beta, double a, double *restrict check) {
+    double c[4] = {0, 0, 0, 0};
+    VECTORIZE for (ptrdiff_t i = 0; i < n; i++) {
+        double d = (x[i] - mu) * inverse_scale, ad = fabs(d);
+        double l = log_only(ad);
+        double power = beta == 2.0 ? d * d : (beta == 1.0 ? ad : exp_kernel(beta * l));
+        ell[i] = l;
+        t[i] = power;
     }
-    out[0] = lane_sum(s);
-    out[1] = lane_sum(s1);
-    out[2] = lane_sum(s2);
+    ptrdiff_t full = n - n % 4;
+    for (ptrdiff_t i = 0; i < full; i += 4)
+        for (int j = 0; j < 4; j++) c[j] += y[i + j] * t[i + j];
+    for (ptrdiff_t i = full; i < n; i++) c[i - full] += y[i] * t[i];
+    VECTORIZE for (ptrdiff_t i = 0; i < n; i++) y[i] = a - t[i];
+    *check += lane_sum(c);
 }
 
-DIRCLUST_CLONES void dirclust_gg_location_pass(const double *restrict x, const double *restrict v, double *restrict l,
-                                               ptrdiff_t n, double mu, double beta, int weights, double eps2,
-                                               double floor_weight, double *restrict out) {
-    double e[moment_block], d[moment_block], w[moment_block];
-    double s[4] = {0, 0, 0, 0}, s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0}, a[4] = {0, 0, 0, 0}, b[4] = {0, 0, 0, 0};
-    for (ptrdiff_t start = 0; start < n; start += moment_block) {
-        ptrdiff_t len = n - start < moment_block ? n - start : moment_block;
-        double *lb = l + start;
-        const double *vb = v + start;
-        VECTORIZE for (ptrdiff_t i = 0; i < len; i++) {
-            d[i] = x[start + i] - mu;
-            lb[i] = log_only(fabs(d[i]));
-            double t = vb[i] * exp_kernel(beta * lb[i]);
-            e[i] = lb[i] == -INFINITY ? 0.0 : t;
-        }
-        accumulate_moments(e, lb, len, s, s1, s2);
-        if (weights) {
-            VECTORIZE for (ptrdiff_t i = 0; i < len; i++) {
-                double d2 = d[i] * d[i];
-                w[i] = d2 > eps2 ? e[i] / d2 : vb[i] * floor_weight;
-            }
-            accumulate_weights(w, d, len, a, b);
-        }
-    }
-    out[0] = lane_sum(s);
-    out[1] = lane_sum(s1);
-    out[2] = lane_sum(s2);
-    out[3] = lane_sum(a);
-    out[4] = lane_sum(b);
+/// Lane j of the six sums of dirclust_gg_estep_moments += point i's terms.
+static inline INLINE void add_gg_moments(double s[6][4], int j, double v, double t, double ell, double d, double eps2,
+                                         double floor_weight) {
+    double l = ell != -INFINITY ? ell : 0.0, d2 = d * d;
+    double e = v * t, w = d2 > eps2 ? e / d2 : v * floor_weight;
+    s[0][j] += v;
+    s[1][j] += e;
+    s[2][j] += e * l;
+    s[3][j] += e * l * l;
+    s[4][j] += w;
+    s[5][j] += w * d;
+}
+
+DIRCLUST_CLONES void dirclust_gg_estep_moments(const double *restrict x, const double *restrict v,
+                                               const double *restrict ell, const double *restrict t, ptrdiff_t n,
+                                               double mu, double eps2, double floor_weight, double *restrict out) {
+    double s[6][4] = {{0}};
+    ptrdiff_t full = n - n % 4;
+    for (ptrdiff_t i = 0; i < full; i += 4)
+        for (int j = 0; j < 4; j++) add_gg_moments(s, j, v[i + j], t[i + j], ell[i + j], x[i + j] - mu, eps2, floor_weight);
+    for (ptrdiff_t i = full; i < n; i++) add_gg_moments(s, (int)(i - full), v[i], t[i], ell[i], x[i] - mu, eps2, floor_weight);
+    for (int m = 0; m < 6; m++) out[m] += lane_sum(s[m]);
 }
 
 DIRCLUST_CLONES void dirclust_max_into(const double *restrict row, double *restrict max, ptrdiff_t n) {

@@ -26,16 +26,18 @@ void dirclust_t_log_density_term(const double *x, double *y, double *term, ptrdi
 void dirclust_gg_log_density(const double *x, double *y, ptrdiff_t n, double mu, double inverse_scale,
                              double beta, double a);
 
-/// (S, S′, S″) = Σ e, Σ e·l, Σ e·l² with e = v[i] · exp(beta · l[i]), terms with l[i] = −∞ left out.
-/// Summed in a fixed order of four lanes (lane j: the terms i ≡ j mod 4, then (l₀ + l₁) + (l₂ + l₃)).
-void dirclust_shape_moments(const double *l, const double *v, ptrdiff_t n, double beta, double *out);
+/// The generalised-Gaussian E-step's density pass over one component and block: with d̃ = (x[i] − mu) · inverse_scale,
+/// ell[i] = ln|d̃| (−∞ at x[i] = mu), t[i] = |d̃|^beta (exp(beta · ell[i]); d̃² at beta = 2, |d̃| at beta = 1), and
+/// y[i] = a − t[i] (bit-identical to dirclust_gg_log_density and the Swift β = 1, 2 cases). y holds the previous
+/// E-step's v[i] on entry: *check += Σ v[i] t[i] (four lanes, fixed order).
+void dirclust_gg_estep_density(const double *x, double *y, double *ell, double *t, ptrdiff_t n, double mu,
+                               double inverse_scale, double beta, double a, double *check);
 
-/// One pass of the generalised-Gaussian location search at mu: stores l[i] = ln|x[i] − mu| (−∞ at x[i] = mu), sets
-/// out[0…2] = (S, S′, S″) exactly as dirclust_shape_moments(l, v, n, beta) would, and, when weights ≠ 0, the sums of
-/// the location step out[3] = Σ ω, out[4] = Σ ω d with d = x[i] − mu, ω = v|d|^beta / d² where d² > eps2, else
-/// v · floor_weight (out[3], out[4] = 0 otherwise). Same four-lane order.
-void dirclust_gg_location_pass(const double *x, const double *v, double *l, ptrdiff_t n, double mu, double beta,
-                               int weights, double eps2, double floor_weight, double *out);
+/// The generalised-Gaussian M-step's sums over one component and block, from the E-step's v and its ell, t
+/// (dirclust_gg_estep_density): out[0…5] += Σ v, Σ v t, Σ v t ℓ, Σ v t ℓ², Σ ω, Σ ω d, where ℓ = ell[i] (−∞ read
+/// as 0), d = x[i] − mu, ω = v t / d² where d² > eps2, else v · floor_weight. Four lanes, fixed order.
+void dirclust_gg_estep_moments(const double *x, const double *v, const double *ell, const double *t, ptrdiff_t n,
+                               double mu, double eps2, double floor_weight, double *out);
 
 /// max[i] = row[i] > max[i] ? row[i] : max[i].
 void dirclust_max_into(const double *row, double *max, ptrdiff_t n);

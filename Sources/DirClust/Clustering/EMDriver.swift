@@ -64,6 +64,11 @@ struct EMDriver<Family: MixtureFamily> {
     }
 
     /// EM from the given start on validated data (at most `maxIterations` M-steps, default the options').
+    ///
+    /// A family that `proposesFromStatistics` gets no pass over the data in its M-step: it proposes θ_k from
+    /// the E-step's statistics, and the next E-step checks each proposal (`review`); if any fails, the failing
+    /// components take their fallback and the E-step runs again before L is recorded, so every recorded L
+    /// follows an M-step that raised each component's expected complete-data log-likelihood (generalised EM).
     mutating func run(_ x: [Double], _ w: [Double], components start: [MixtureComponent],
                       mixtureWeights π0: [Double], maxIterations: Int? = nil) -> ClusterFit {
         let maxIterations = maxIterations ?? options.maxIterations
@@ -75,20 +80,38 @@ struct EMDriver<Family: MixtureFamily> {
         var resp = [Double](repeating: 0, count: n * kCount)
         var workspace = EStepWorkspace()
         var activeX = [Double](repeating: 0, count: n), activeV = activeX
-        // T_k of families whose M-step takes the E-step's density term (see `MixtureFamily.usesDensityTerm`).
-        var termSums = [Double](repeating: 0, count: kCount)
-        let usesTerm = family.usesDensityTerm
-        if usesTerm { workspace.terms = [Double](repeating: 0, count: kCount * EStepWorkspace.blockSize) }
+        // The families' E-step statistics (see `MixtureFamily.statisticCount`), K rows of m.
+        let m = family.statisticCount, proposes = family.proposesFromStatistics
+        var statistics = [Double](repeating: 0, count: kCount * m)
+        workspace.scratch = [Double](repeating: 0, count: kCount * family.scratchRows * EStepWorkspace.blockSize)
+        // Proposals awaiting their check: the parameters they were made from and those parameters' statistics.
+        var pending: (components: [MixtureComponent], statistics: [Double])?
 
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 resp.withUnsafeMutableBufferPointer { rp in
                     while true {
                         let logWeights = mixtureWeights.map { Double.log($0) }
-                        let l = termSums.withUnsafeMutableBufferPointer { t in
+                        let l = statistics.withUnsafeMutableBufferPointer { st in
                             expectation(Family.self, x: xp, weights: wp, components: components,
                                         logWeights: logWeights, responsibilities: rp.baseAddress!,
-                                        workspace: &workspace, termSums: usesTerm ? t.baseAddress! : nil)
+                                        workspace: &workspace,
+                                        statistics: m > 0 ? (st.baseAddress!, m, family.scratchRows) : nil)
+                        }
+                        if let (θ0, previous) = pending {
+                            pending = nil
+                            var rejected = false
+                            for k in 0..<kCount where components[k] != θ0[k] {
+                                let fallback = previous.withUnsafeBufferPointer { p in
+                                    statistics.withUnsafeBufferPointer { c in
+                                        family.review(components[k], from: θ0[k], component: k,
+                                                      previous: UnsafeBufferPointer(rebasing: p[(k * m)..<((k + 1) * m)]),
+                                                      current: UnsafeBufferPointer(rebasing: c[(k * m)..<((k + 1) * m)]))
+                                    }
+                                }
+                                if let fallback { components[k] = fallback; rejected = true }
+                            }
+                            if rejected { continue }
                         }
                         if let previous = trace.last,
                            abs(l - previous) <= options.tolerance * max(abs(l), totalWeight) {
@@ -99,21 +122,30 @@ struct EMDriver<Family: MixtureFamily> {
                         trace.append(l)
                         if iterations == maxIterations { break }
                         // M-step.
+                        if proposes { pending = (components, statistics) }
                         for k in 0..<kCount {
                             let vk = rp.baseAddress! + k * n
                             var nk = 0.0
-                            let active = activeX.withUnsafeMutableBufferPointer { ax in
-                                activeV.withUnsafeMutableBufferPointer { av in
-                                    dirclust_pack_positive(xp.baseAddress, vk, n, ax.baseAddress, av.baseAddress, &nk)
+                            var active = 0
+                            if proposes {
+                                nk = statistics[k * m]
+                            } else {
+                                active = activeX.withUnsafeMutableBufferPointer { ax in
+                                    activeV.withUnsafeMutableBufferPointer { av in
+                                        dirclust_pack_positive(xp.baseAddress, vk, n, ax.baseAddress, av.baseAddress, &nk)
+                                    }
                                 }
                             }
                             mixtureWeights[k] = nk / totalWeight
-                            if nk > 1e-14 * totalWeight {
-                                components[k] = activeX.withUnsafeBufferPointer { ax in
+                            guard nk > 1e-14 * totalWeight else { continue }
+                            components[k] = statistics.withUnsafeBufferPointer { st in
+                                let sk = UnsafeBufferPointer(rebasing: st[(k * m)..<((k + 1) * m)])
+                                if proposes { return family.propose(components[k], component: k, statistics: sk) }
+                                return activeX.withUnsafeBufferPointer { ax in
                                     activeV.withUnsafeBufferPointer { av in
                                         family.updateComponent(components[k], x: UnsafeBufferPointer(rebasing: ax[0..<active]),
                                                                v: UnsafeBufferPointer(rebasing: av[0..<active]), total: nk,
-                                                               termSum: termSums[k])
+                                                               statistics: sk)
                                     }
                                 }
                             }
@@ -157,8 +189,8 @@ struct EStepWorkspace {
     static let blockSize = 256
     /// max_k ℓ_nk, Σ_k e_nk and ln Σ_k e_nk of the block's points, one after the other.
     var rows = [Double](repeating: 0, count: 3 * blockSize)
-    /// The K density-term rows of a block (K · blockSize, empty unless the family uses the term).
-    var terms: [Double] = []
+    /// The families' per-point scratch of a block: K · scratchRows rows of blockSize (empty without statistics).
+    var scratch: [Double] = []
 }
 
 /// The E-step: writes v_nk = w_n r_nk into `responsibilities` (component-major, v[k·N + n]; weights nil =
@@ -166,8 +198,9 @@ struct EStepWorkspace {
 /// the K log-density rows of a block stay in cache; one vectorised `exp` per (n, k) and `log` per n
 /// (`VectorMath`), and a term with ℓ_nk − max_j ℓ_nj < −54 ln 2 is set to 0: it is below half an ulp of
 /// the row sum (≥ 1), so the sum and L are bitwise unchanged and only an r_nk < 2⁻⁵⁴ becomes exactly 0.
-/// With `termSums` (K entries, `workspace.terms` of K · blockSize) it also sets T_k = Σ_n v_nk g_nk of the
-/// family's density term (`MixtureFamily.usesDensityTerm`), summed blockwise in a fixed order.
+/// With `statistics` (the K rows of count sums, zeroed here, and the family's scratch rows per component in
+/// `workspace.scratch`) it also gathers the family's E-step statistics (`MixtureFamily.statisticCount`), summed
+/// blockwise in a fixed order; the density pass sees the previous v_nk still in `responsibilities`.
 ///
 /// A row whose every ℓ_nk is −∞ or NaN (only possible for x far outside the data, or NaN x, in
 /// `ClusterFit.posteriors`) gets a one-hot row on the component nearest in units of its scale (component 0
@@ -176,14 +209,19 @@ func expectation<F: MixtureFamily>(
     _ family: F.Type, x: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?,
     components: [MixtureComponent], logWeights: [Double],
     responsibilities resp: UnsafeMutablePointer<Double>, workspace: inout EStepWorkspace,
-    termSums: UnsafeMutablePointer<Double>? = nil
+    statistics: (sums: UnsafeMutablePointer<Double>, count: Int, scratchRows: Int)? = nil
 ) -> Double {
     let n = x.count, kCount = components.count
     var logLikelihood = 0.0
-    if let termSums { for k in 0..<kCount { termSums[k] = 0 } }
-    workspace.terms.withUnsafeMutableBufferPointer { terms in
+    if let statistics { for i in 0..<(kCount * statistics.count) { statistics.sums[i] = 0 } }
+    workspace.scratch.withUnsafeMutableBufferPointer { scratch in
     workspace.rows.withUnsafeMutableBufferPointer { rows in
         let m = rows.baseAddress!, s = m + EStepWorkspace.blockSize, logSum = s + EStepWorkspace.blockSize
+        /// Component k's statistics and scratch rows.
+        func parts(_ k: Int, _ st: (sums: UnsafeMutablePointer<Double>, count: Int, scratchRows: Int))
+            -> (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) {
+            (st.sums + k * st.count, scratch.baseAddress! + k * st.scratchRows * EStepWorkspace.blockSize)
+        }
         var start = 0
         while start < n {
             let len = min(EStepWorkspace.blockSize, n - start)
@@ -191,9 +229,9 @@ func expectation<F: MixtureFamily>(
             for i in 0..<len { m[i] = -.infinity; s[i] = 0 }
             for k in 0..<kCount {
                 let row = resp + k * n + start
-                if termSums != nil {
-                    F.logDensities(xb, components[k], offset: logWeights[k], into: row,
-                                   term: terms.baseAddress! + k * EStepWorkspace.blockSize)
+                if let statistics {
+                    let (sums, rowsK) = parts(k, statistics)
+                    F.logDensities(xb, components[k], offset: logWeights[k], into: row, scratch: rowsK, statistics: sums)
                 } else {
                     F.logDensities(xb, components[k], offset: logWeights[k], into: row)
                 }
@@ -214,10 +252,10 @@ func expectation<F: MixtureFamily>(
             }
             // Rows with a non-finite max were made one-hot above: left as they are.
             for k in 0..<kCount { dirclust_scale_finite_rows(resp + k * n + start, s, m, len) }
-            if let termSums {
+            if let statistics {
                 for k in 0..<kCount {
-                    let row = resp + k * n + start, term = terms.baseAddress! + k * EStepWorkspace.blockSize
-                    termSums[k] += VectorMath.sum(count: len) { row[$0] * term[$0] }
+                    let (sums, rowsK) = parts(k, statistics)
+                    F.accumulate(xb, components[k], v: resp + k * n + start, scratch: rowsK, statistics: sums)
                 }
             }
             start += len

@@ -1,15 +1,19 @@
 import CVectorMath
 import RealModule
 
-/// Generalised-Gaussian mixture of directions with learned shape β (proposed), fitted by weighted EM.
+/// Generalised-Gaussian mixture of directions with learned shape β (proposed), fitted by generalised EM.
 ///
-/// Density β / (2α Γ(1/β)) · exp(−|x − μ|^β / α^β): β = 1 Laplace, 2 Gaussian, → ∞ uniform. Per component
-/// the M-step (a generalised M-step: each part only has to increase the expected log-likelihood) does
-/// 1. μ: decrease S(μ) = Σ v |x − μ|^β (`updateLocation`);
-/// 2. β: safeguarded Newton on the profile log-likelihood (`updateShape`), clamped to `shapeBounds`
-///    (default [0.3, 8]); skipped when `fixedShape` is set (β = 1 Laplace, β = 2 Gaussian mixture);
-/// 3. α: the closed form α^β = (β / N_k) Σ v |x − μ|^β, floored at `minimumScale`.
-/// Throws as described in `DirectionClusterer`.
+/// Density β / (2α Γ(1/β)) · exp(−|x − μ|^β / α^β): β = 1 Laplace, 2 Gaussian, → ∞ uniform. The M-step of a
+/// component makes no pass over the data: from sums the E-step gathers at θ = (μ, α, β) it proposes
+/// 1. μ: one step lowering S(μ) = Σ v |x − μ|^β (IRLS for β ≤ 2, Newton for β > 2; `propose`);
+/// 2. β: one safeguarded Newton step on the profile log-likelihood (`ShapeProfile`), clamped to `shapeBounds`
+///    (default [0.3, 8]); none when `fixedShape` is set (β = 1 Laplace, β = 2 the Gaussian mixture);
+/// 3. α: the closed form α^β = (β / N_k) S at the proposal, S predicted to second order from the same sums;
+/// and the next E-step checks it (`review`): the component's expected complete-data log-likelihood under the
+/// old responsibilities must not fall, else the component takes (μ, α*, β) with α* the exact closed form at
+/// the old μ and β (which never lowers it), its next steps are damped, and the E-step is repeated. So EM stays
+/// monotone, and a fixed point (zero steps) is a stationary point of the likelihood. Throws as described in
+/// `DirectionClusterer`.
 public struct GGMixture: DirectionClusterer {
     public let options: ClusteringOptions
     public init(options: ClusteringOptions) { self.options = options }
@@ -32,9 +36,9 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     let minimumScale: Double
     let fixedShape: Double?
     let bounds: ClosedRange<Double>
-    /// ln|x_n − μ| at the location search's best μ and at its trial μ (−∞ where x_n = μ), reused scratch.
-    private var logDistance: [Double] = []
-    private var trialLogDistance: [Double] = []
+    /// Per component, the factor on its next proposal's steps: halved twice on a failed check, doubled (up to 1)
+    /// on a passed one.
+    private var damping: [Double] = []
 
     init(minimumScale: Double, fixedShape: Double?, bounds: ClosedRange<Double>) {
         self.minimumScale = minimumScale
@@ -45,10 +49,15 @@ struct GeneralizedGaussianFamily: MixtureFamily {
     var method: ClusteringMethod { .ggmm }
     var reportsShape: Bool { true }
 
+    /// The log-density constant log β − log 2α − log Γ(1/β).
+    static func logNormaliser(_ θ: MixtureComponent) -> Double {
+        Double.log(θ.shape) - Double.log(2 * θ.scale) - logGamma(1 / θ.shape)
+    }
+
     static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
                              into out: UnsafeMutablePointer<Double>) {
         let β = θ.shape, μ = θ.mean, inverseScale = 1 / θ.scale
-        let a = offset + Double.log(β) - Double.log(2 * θ.scale) - logGamma(1 / β)
+        let a = offset + logNormaliser(θ)
         if β == 2 {
             for i in 0..<x.count { let d = (x[i] - μ) * inverseScale; out[i] = a - d * d }
         } else if β == 1 {
@@ -57,6 +66,38 @@ struct GeneralizedGaussianFamily: MixtureFamily {
             // |d/α|^β = exp(β ln|d/α|), 0 at d = 0, vectorised.
             dirclust_gg_log_density(x.baseAddress, out, x.count, μ, inverseScale, β, a)
         }
+    }
+
+    /// Statistics of a component at θ, with t_n = |x_n − μ|^β / α^β, ℓ_n = ln(|x_n − μ| / α), d_n = x_n − μ:
+    /// [N, C, A0, A1, A2, W0, W1] = [Σ v, Σ v_old t, Σ v t, Σ v t ℓ, Σ v t ℓ², Σ ω̃, Σ ω̃ d], where v_old are the
+    /// previous E-step's responsibilities (for `review`) and ω̃ = v t / d² (the IRLS weight v |d|^{β−2} over α^β),
+    /// capped at v ε^{β−2} / α^β where |d| ≤ ε = 10⁻³ α when β ≤ 2. Scratch rows: ℓ and t.
+    var statisticCount: Int { 7 }
+    var scratchRows: Int { 2 }
+    private static let cap = 1e-3
+
+    static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
+                             into out: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>,
+                             statistics: UnsafeMutablePointer<Double>) {
+        dirclust_gg_estep_density(x.baseAddress, out, scratch, scratch + EStepWorkspace.blockSize, x.count, θ.mean,
+                                  1 / θ.scale, θ.shape, offset + logNormaliser(θ), statistics + 1)
+    }
+
+    static func accumulate(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, v: UnsafePointer<Double>,
+                           scratch: UnsafePointer<Double>, statistics: UnsafeMutablePointer<Double>) {
+        let β = θ.shape, α = θ.scale
+        let ε = cap * α
+        // ε^{β−2} / α^β = cap^β / ε².
+        let (eps2, floorWeight) = β > 2 ? (0.0, 0.0) : (ε * ε, Double.pow(cap, β) / (ε * ε))
+        var sums = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        withUnsafeMutablePointer(to: &sums) {
+            $0.withMemoryRebound(to: Double.self, capacity: 6) { o in
+                dirclust_gg_estep_moments(x.baseAddress, v, scratch, scratch + EStepWorkspace.blockSize, x.count, θ.mean,
+                                          eps2, floorWeight, o)
+            }
+        }
+        statistics[0] += sums.0
+        for (i, value) in [sums.1, sums.2, sums.3, sums.4, sums.5].enumerated() { statistics[2 + i] += value }
     }
 
     func initialComponent(mean: Double, rms: Double, shape: Double?) -> MixtureComponent {
@@ -68,158 +109,89 @@ struct GeneralizedGaussianFamily: MixtureFamily {
 
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent {
-        if logDistance.count < x.count {
-            logDistance = [Double](repeating: 0, count: x.count)
-            trialLogDistance = logDistance
-        }
-        // The location search leaves ln|x − μ| of its μ in logDistance and the moments of S at β₀.
-        let (μ, moments) = updateLocation(θ.mean, shape: θ.shape, scale: θ.scale, x: x, v: v)
-        // S(β) at the final β: the shape search's last accepted profile has it (same sums, same bits).
-        let (β, profiled) = fixedShape == nil ? updateShape(θ.shape, moments: moments, v: v, total: total) : (θ.shape, nil)
-        let s = profiled ?? moments.s
-        let α = s > 0 && s.isFinite ? Double.pow(β * s / total, 1 / β) : 0
-        return MixtureComponent(mean: μ, scale: max(α, minimumScale), shape: β)
+        preconditionFailure("the generalised Gaussian proposes from the E-step's statistics (propose)")
     }
 
-    /// Location proposals and shape (Newton) steps per M-step: EM only needs each M-step to improve, and the
-    /// E-step's cost is of the same order as one proposal, so more inner steps buy little (1 + 1 instead of
-    /// 2 + 2 was measured: GGMM 4.3× → 3.0× our GMM per iteration, each M-step climbing less; not adopted).
-    static let locationSteps = 2, shapeSteps = 2
+    var proposesFromStatistics: Bool { true }
 
-    /// Lowers S(μ) = Σ v |x − μ|^β: up to `locationSteps` proposals, each accepted only if S falls (else its
-    /// step is halved, at most 8 times in all). A proposal moves μ by Σ ω d / (c Σ ω), d = x − μ, ω = v|d|^{β−2}:
-    /// - β > 2: Newton (c = β − 1; S is smooth and convex);
-    /// - β ≤ 2: IRLS (c = 1) with ω capped at v ε^{β−2}, ε = 10⁻³ α, where |d| ≤ ε. Without the cap this is
-    ///   the MM step of S (concave in d²); the cap makes it an approximation where |d| ≤ ε, so monotonicity rests
-    ///   on the check of the true S below, not on the MM argument (plain Newton fails where S is not smooth);
-    /// - β ≤ 1: S is concave between data points, so its minima sit on data points: the two data points
-    ///   bracketing the last proposal are tried as well.
-    /// One vectorised pass per evaluated μ (`dirclust_gg_location_pass`) gives S, the next proposal's sums and
-    /// ln|x − μ| with the shape moments at β, which the shape search and α start from (so the true S is checked at
-    /// every accepted μ and EM stays monotone). Returns μ and (S, S′, S″) there; logDistance holds ln|x − μ|.
-    mutating func updateLocation(_ μ0: Double, shape β: Double, scale α: Double, x: UnsafeBufferPointer<Double>,
-                                 v: UnsafeBufferPointer<Double>) -> (Double, (s: Double, s1: Double, s2: Double)) {
-        let ε2 = β > 2 ? 0 : 1e-6 * α * α
-        let floorWeight = β > 2 ? 0 : Double.pow(ε2, (β - 2) / 2)
+    /// S, S′ = ∂S/∂β and S″ at θ from the statistics (S = α^β A0, ln|d| = ℓ + ln α).
+    private static func moments(_ θ: MixtureComponent, _ s: UnsafeBufferPointer<Double>) -> (s: Double, s1: Double, s2: Double) {
+        let lnα = Double.log(θ.scale), a0 = s[2], r1 = s[3] / a0, r2 = s[4] / a0
+        let total = Double.exp(θ.shape * lnα) * a0
+        return (total, total * (r1 + lnα), total * (r2 + 2 * lnα * r1 + lnα * lnα))
+    }
+
+    /// α at the closed form α^β = β S / N_k, floored at `minimumScale` (nil when S is not positive and finite).
+    private func closedFormScale(_ s: Double, shape β: Double, total: Double) -> Double? {
+        guard s > 0, s.isFinite else { return nil }
+        return max(Double.exp((Double.log(β * s / total)) / β), minimumScale)
+    }
+
+    /// The proposal from θ's statistics s, each step scaled by the component's damping λ:
+    /// Δμ = λ Σ ω d / (c Σ ω) (c = β − 1 for β > 2, else 1), Δβ = λ × the Newton step of `ShapeProfile` at μ (an
+    /// uphill step of β/4 where the profile is not concave; within ±β/2 and `bounds`), and α from
+    ///   S(μ + Δμ) ≈ S − β W1 Δμ + ½ β(β − 1) W0 Δμ²  (W = α^β Σ ω̃, Σ ω̃ d),
+    ///   ln S(β + Δβ) ≈ ln S + Δβ S′/S + ½ Δβ² (S″/S − (S′/S)²),
+    /// which is exact for β = 2 fixed (the Gaussian mixture's M-step).
+    mutating func propose(_ θ: MixtureComponent, component k: Int, statistics s: UnsafeBufferPointer<Double>)
+        -> MixtureComponent {
+        if damping.count <= k { damping += [Double](repeating: 1, count: k + 1 - damping.count) }
+        let λ = damping[k], total = s[0], β = θ.shape
+        let moments = Self.moments(θ, s)
+        guard moments.s.isFinite, moments.s >= 0 else { return θ }
+        // All weight at μ: Q only grows as α shrinks.
+        guard moments.s > 0 else { return MixtureComponent(mean: θ.mean, scale: minimumScale, shape: β) }
         let curvature = β > 2 ? β - 1 : 1
-        /// (S, S′, S″, Σ ω, Σ ω d) at μ, ln|x − μ| into trialLogDistance.
-        func pass(_ μ: Double, weights: Bool) -> SIMD8<Double> {
-            var out = SIMD8<Double>()
-            trialLogDistance.withUnsafeMutableBufferPointer { ℓ in
-                withUnsafeMutableBytes(of: &out) { o in
-                    dirclust_gg_location_pass(x.baseAddress, v.baseAddress, ℓ.baseAddress, x.count, μ, β, weights ? 1 : 0,
-                                              ε2, floorWeight, o.baseAddress!.assumingMemoryBound(to: Double.self))
-                }
-            }
-            return out
+        var Δμ = λ * s[6] / (curvature * s[5])
+        if !Δμ.isFinite { Δμ = 0 }
+        var Δβ = 0.0
+        if fixedShape == nil, let profile = ShapeProfile(β, moments: moments, total: total) {
+            var step = profile.curvature < 0 ? -profile.slope / profile.curvature : (profile.slope > 0 ? 0.25 : -0.25) * β
+            step = λ * min(max(step, -0.5 * β), 0.5 * β)
+            if step.isFinite { Δβ = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β }
         }
-        var μ = μ0
-        var best = pass(μ, weights: Self.locationSteps > 0)
-        swap(&logDistance, &trialLogDistance)
-        var step = best[4] / (curvature * best[3])
-        var proposals = 0, halvings = 0
-        while proposals < Self.locationSteps, best[3] > 0, step.isFinite, halvings < 8 {
-            let last = proposals + 1 == Self.locationSteps
-            let trial = pass(μ + step, weights: !last)
-            guard trial[0] < best[0] else { step *= 0.5; halvings += 1; continue }
-            let decrease = best[0] - trial[0]
-            μ += step
-            best = trial
-            swap(&logDistance, &trialLogDistance)
-            proposals += 1
-            if last || !(decrease > 1e-13 * best[0]) { break }
-            step = best[4] / (curvature * best[3])
-        }
-        if β <= 1, step.isFinite {
-            let target = μ + step
-            var below = -Double.infinity, above = Double.infinity
-            for i in 0..<x.count {
-                if x[i] < target { below = max(below, x[i]) } else { above = min(above, x[i]) }
-            }
-            for point in [below, above] where point.isFinite && point != μ {
-                let trial = pass(point, weights: false)
-                if trial[0] < best[0] { μ = point; best = trial; swap(&logDistance, &trialLogDistance) }
-            }
-        }
-        return (μ, (best[0], best[1], best[2]))
+        let scaled = Double.exp(β * Double.log(θ.scale))
+        let shifted = moments.s + scaled * (-β * s[6] * Δμ + 0.5 * β * (β - 1) * s[5] * Δμ * Δμ)
+        let r1 = moments.s1 / moments.s, r2 = moments.s2 / moments.s
+        let lnS = Double.log(shifted > 0 ? shifted : moments.s) + Δβ * r1 + 0.5 * Δβ * Δβ * (r2 - r1 * r1)
+        let β1 = β + Δβ
+        guard let α = closedFormScale(Double.exp(lnS), shape: β1, total: total) else { return θ }
+        return MixtureComponent(mean: θ.mean + Δμ, scale: α, shape: β1)
     }
 
-    /// Safeguarded Newton on the profile log-likelihood of β (α at its closed form, μ fixed), per unit N_k:
-    ///   q(β) = log β − log Γ(1/β) − 1/β − (1/β) log(β S/N_k),  S = Σ v |x − μ|^β,
-    ///   q′(β) = 1/β + ψ(1/β)/β² + log(β S/N_k)/β² − S′/(β S),  S′ = Σ v |x − μ|^β ln|x − μ|.
-    /// A Newton step −q′/q″ where q is concave (else a step of β/4 uphill), limited to ±β/2 and to
-    /// `bounds`, halved until q increases (≤ 8 times); `shapeSteps` steps. Starts from the moments at β₀ (from
-    /// the location search); returns β and S(β) (nil when the profile does not exist at β₀).
-    func updateShape(_ β0: Double, moments: (s: Double, s1: Double, s2: Double), v: UnsafeBufferPointer<Double>,
-                     total: Double) -> (Double, Double?) {
-        let bounds = bounds, minimumScale = minimumScale
-        let n = v.count
-        return logDistance.withUnsafeBufferPointer { all in
-            let ℓ = UnsafeBufferPointer(rebasing: all[0..<n])
-            var β = β0
-            guard var current = ShapeProfile(β, moments: moments, total: total, minimumScale: minimumScale)
-            else { return (β0, nil) }
-            for _ in 0..<Self.shapeSteps {
-                var step = current.curvature < 0 ? -current.slope / current.curvature : (current.slope > 0 ? 0.25 : -0.25) * β
-                step = min(max(step, -0.5 * β), 0.5 * β)
-                step = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β
-                var accepted = false
-                for _ in 0..<8 where abs(step) > 1e-10 * β {
-                    if let trial = ShapeProfile(β + step, moments: ShapeProfile.moments(β + step, logDistance: ℓ, v: v),
-                                                total: total, minimumScale: minimumScale),
-                       trial.value > current.value {
-                        β += step
-                        current = trial
-                        accepted = true
-                        break
-                    }
-                    step *= 0.5
-                }
-                if !accepted || abs(step) < 1e-8 * β { break }
-            }
-            return (β, current.s)
+    /// Passes when Q(θ1) ≥ Q(θ0) with Q(θ) = N_k log-normaliser(θ) − Σ v_old t(θ) (N_k, Σ v_old t(θ0) from the
+    /// statistics at θ0; Σ v_old t(θ1) is the check sum C at θ1); else the fallback (μ0, α*, β0).
+    mutating func review(_ proposal: MixtureComponent, from θ0: MixtureComponent, component k: Int,
+                         previous: UnsafeBufferPointer<Double>, current: UnsafeBufferPointer<Double>) -> MixtureComponent? {
+        let total = previous[0]
+        let q1 = total * Self.logNormaliser(proposal) - current[1]
+        let q0 = total * Self.logNormaliser(θ0) - previous[2]
+        if q1 >= q0 {
+            damping[k] = min(1, 2 * damping[k])
+            return nil
         }
+        damping[k] = max(damping[k] / 4, 0x1p-20)
+        var fallback = θ0
+        if let α = closedFormScale(Self.moments(θ0, previous).s, shape: θ0.shape, total: total) { fallback.scale = α }
+        return fallback
     }
 }
 
-/// The profile log-likelihood q(β) of a generalised-Gaussian component (see `updateShape`) with its first
-/// and second derivatives; nil when S(β) is zero or not finite (all weight at μ).
-///
-/// `value` is the profile under the scale floor α ≥ s: q = log β − log Γ(1/β) − log α_c − S/(N_k α_c^β) with
-/// α_c^β = max(β S/N_k, s^β), which equals the unconstrained q above the floor. Accepting β on this value
-/// keeps EM monotone when a component is pinned at the floor; slope and curvature (the Newton proposal)
-/// are those of the unconstrained q.
+/// The slope and curvature in β of a generalised-Gaussian component's profile log-likelihood per unit N_k
+/// (α at its closed form, μ fixed):
+///   q(β) = log β − log Γ(1/β) − 1/β − (1/β) log(β S/N_k),  S = Σ v |x − μ|^β,
+///   q′(β) = 1/β + ψ(1/β)/β² + log(β S/N_k)/β² − S′/(β S),  S′ = Σ v |x − μ|^β ln|x − μ|;
+/// nil when S is zero or a moment is not finite (all weight at μ).
 struct ShapeProfile {
-    /// S = Σ v |x − μ|^β.
-    var s: Double
-    var value: Double
     var slope: Double
     var curvature: Double
 
-    /// S = Σ v e^{βℓ}, S′ = Σ v e^{βℓ} ℓ, S″ = Σ v e^{βℓ} ℓ² with ℓ = ln|x − μ| (terms with ℓ = −∞ are 0),
-    /// vectorised.
-    static func moments(_ β: Double, logDistance ℓ: UnsafeBufferPointer<Double>,
-                        v: UnsafeBufferPointer<Double>) -> (s: Double, s1: Double, s2: Double) {
-        var out = (0.0, 0.0, 0.0)
-        withUnsafeMutablePointer(to: &out) {
-            $0.withMemoryRebound(to: Double.self, capacity: 3) { o in
-                dirclust_shape_moments(ℓ.baseAddress, v.baseAddress, ℓ.count, β, o)
-            }
-        }
-        return out
-    }
-
-    /// The profile at β from its moments (S, S′, S″) (`moments`).
-    init?(_ β: Double, moments: (s: Double, s1: Double, s2: Double), total: Double, minimumScale: Double) {
+    /// The profile at β from its moments (S, S′, S″), S″ = Σ v |x − μ|^β ln²|x − μ|.
+    init?(_ β: Double, moments: (s: Double, s1: Double, s2: Double), total: Double) {
         let (s, s1, s2) = moments
         guard s > 0, s.isFinite, s1.isFinite, s2.isFinite else { return nil }
-        self.s = s
         let b = 1 / β, h = Double.log(β * s / total)
         let ψ = digamma(b), r1 = s1 / s, r2 = s2 / s
-        let floorPower = Double.pow(minimumScale, β)  // s^β
-        value = β * s / total >= floorPower
-            ? Double.log(β) - logGamma(b) - b - b * h
-            : Double.log(β) - logGamma(b) - Double.log(minimumScale) - s / (total * floorPower)
         slope = b + ψ * b * b + h * b * b - r1 * b
         curvature = -b * b - trigamma(b) * b * b * b * b - 2 * ψ * b * b * b + b * b * b + r1 * b * b
             - 2 * h * b * b * b - r2 * b + r1 * b * b + r1 * r1 * b

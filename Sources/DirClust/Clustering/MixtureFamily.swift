@@ -25,26 +25,58 @@ protocol MixtureFamily {
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent
 
-    /// Whether the M-step uses T_k = Σ_n v_nk g_nk of a per-point term g that the density computes anyway
-    /// (`logDensities(…, term:)`); the E-step then sums it, which saves the M-step a transcendental pass.
-    var usesDensityTerm: Bool { get }
-    /// `logDensities` that also writes the family's per-point term g_n into `term[n]` (same `out` bits).
+    /// E-step statistics: how many per-component sums the E-step gathers for the M-step (0: none), and how many
+    /// rows of per-point scratch (`EStepWorkspace.blockSize` each) the density pass leaves for them.
+    var statisticCount: Int { get }
+    var scratchRows: Int { get }
+    /// `logDensities` (same `out` bits) that also fills the component's scratch rows; `out` holds the previous
+    /// E-step's v_n on entry, which a family may fold into `statistics` (a proposal check, see `propose`).
     static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
-                             into out: UnsafeMutablePointer<Double>, term: UnsafeMutablePointer<Double>)
-    /// `updateComponent` given T_k = Σ_n v_n g_n over all points (when `usesDensityTerm`).
+                             into out: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>,
+                             statistics: UnsafeMutablePointer<Double>)
+    /// After normalisation: adds the block's sums over v_n = v[n] (and the scratch) into `statistics`.
+    static func accumulate(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, v: UnsafePointer<Double>,
+                           scratch: UnsafePointer<Double>, statistics: UnsafeMutablePointer<Double>)
+    /// `updateComponent` given the component's E-step statistics (at the same θ) when `statisticCount` > 0.
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
-                                  v: UnsafeBufferPointer<Double>, total: Double, termSum: Double) -> MixtureComponent
+                                  v: UnsafeBufferPointer<Double>, total: Double,
+                                  statistics: UnsafeBufferPointer<Double>) -> MixtureComponent
+
+    /// Whether the M-step is a proposal from the statistics alone (no pass over the data), checked by the next
+    /// E-step. Such a family's statistics start with N_k = Σ_n v_nk; the driver then calls `propose` instead of
+    /// `updateComponent`, and after the next E-step `review`, which accepts the proposal only if it raises the
+    /// component's expected complete-data log-likelihood under the old v (then EM stays monotone), else
+    /// returns a fallback that provably does, and the E-step is run again.
+    var proposesFromStatistics: Bool { get }
+    mutating func propose(_ θ: MixtureComponent, component k: Int, statistics: UnsafeBufferPointer<Double>)
+        -> MixtureComponent
+    /// nil when `proposal` (made from θ0 and its statistics `previous`) passes, given the statistics of the
+    /// E-step at the proposal (`current`), else the fallback.
+    mutating func review(_ proposal: MixtureComponent, from θ0: MixtureComponent, component k: Int,
+                         previous: UnsafeBufferPointer<Double>, current: UnsafeBufferPointer<Double>) -> MixtureComponent?
 }
 
 extension MixtureFamily {
-    var usesDensityTerm: Bool { false }
+    var statisticCount: Int { 0 }
+    var scratchRows: Int { 0 }
     static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
-                             into out: UnsafeMutablePointer<Double>, term: UnsafeMutablePointer<Double>) {
+                             into out: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>,
+                             statistics: UnsafeMutablePointer<Double>) {
         logDensities(x, θ, offset: offset, into: out)
     }
+    static func accumulate(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, v: UnsafePointer<Double>,
+                           scratch: UnsafePointer<Double>, statistics: UnsafeMutablePointer<Double>) {}
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
-                                  v: UnsafeBufferPointer<Double>, total: Double, termSum: Double) -> MixtureComponent {
+                                  v: UnsafeBufferPointer<Double>, total: Double,
+                                  statistics: UnsafeBufferPointer<Double>) -> MixtureComponent {
         updateComponent(θ, x: x, v: v, total: total)
+    }
+    var proposesFromStatistics: Bool { false }
+    mutating func propose(_ θ: MixtureComponent, component k: Int, statistics: UnsafeBufferPointer<Double>)
+        -> MixtureComponent { preconditionFailure("\(Self.self) updates from the data (proposesFromStatistics is false)") }
+    mutating func review(_ proposal: MixtureComponent, from θ0: MixtureComponent, component k: Int,
+                         previous: UnsafeBufferPointer<Double>, current: UnsafeBufferPointer<Double>) -> MixtureComponent? {
+        preconditionFailure("\(Self.self) makes no proposals")
     }
 }
 

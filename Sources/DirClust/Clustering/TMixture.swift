@@ -77,12 +77,19 @@ struct StudentTFamily: MixtureFamily {
     }
 
     /// The learned-ν M-step needs Σ v log u_n, and log u_n = log((ν + 1)/ν) − g_n with g_n = log1p(d_n²/ν), the
-    /// density's own term.
-    var usesDensityTerm: Bool { fixedShape == nil }
+    /// density's own term: one statistic, T_k = Σ_n v_nk g_nk, from one scratch row holding g.
+    var statisticCount: Int { fixedShape == nil ? 1 : 0 }
+    var scratchRows: Int { statisticCount }
 
     static func logDensities(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, offset: Double,
-                             into out: UnsafeMutablePointer<Double>, term: UnsafeMutablePointer<Double>) {
-        logDensities(x, θ, offset: offset, into: out, term: Optional(term))
+                             into out: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>,
+                             statistics: UnsafeMutablePointer<Double>) {
+        logDensities(x, θ, offset: offset, into: out, term: Optional(scratch))
+    }
+
+    static func accumulate(_ x: UnsafeBufferPointer<Double>, _ θ: MixtureComponent, v: UnsafePointer<Double>,
+                           scratch: UnsafePointer<Double>, statistics: UnsafeMutablePointer<Double>) {
+        statistics[0] += VectorMath.sum(count: x.count) { v[$0] * scratch[$0] }
     }
 
     /// The log densities, and g_n into `term` when it is given.
@@ -105,13 +112,19 @@ struct StudentTFamily: MixtureFamily {
 
     mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
                                   v: UnsafeBufferPointer<Double>, total: Double) -> MixtureComponent {
-        precondition(fixedShape != nil, "a learned ν takes the E-step's Σ v log1p(d²/ν) (updateComponent(termSum:))")
-        return updateComponent(θ, x: x, v: v, total: total, termSum: 0)
+        precondition(fixedShape != nil, "a learned ν takes the E-step's Σ v log1p(d²/ν) (updateComponent(statistics:))")
+        return update(θ, x: x, v: v, total: total, termSum: 0)
+    }
+
+    mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
+                                  v: UnsafeBufferPointer<Double>, total: Double,
+                                  statistics: UnsafeBufferPointer<Double>) -> MixtureComponent {
+        update(θ, x: x, v: v, total: total, termSum: fixedShape == nil ? statistics[0] : 0)
     }
 
     /// termSum = Σ_n v_n g_n, g_n = log1p(d_n²/ν) (the E-step's, at the same θ): Σ v log u = N_k log((ν+1)/ν) − termSum.
-    mutating func updateComponent(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
-                                  v: UnsafeBufferPointer<Double>, total: Double, termSum: Double) -> MixtureComponent {
+    private mutating func update(_ θ: MixtureComponent, x: UnsafeBufferPointer<Double>,
+                                 v: UnsafeBufferPointer<Double>, total: Double, termSum: Double) -> MixtureComponent {
         let n = x.count, ν = θ.shape, μ0 = θ.mean
         if u.count < n { u = [Double](repeating: 0, count: n) }
         let b = 1 / (θ.scale * θ.scale)
