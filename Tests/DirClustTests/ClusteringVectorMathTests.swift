@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import Testing
 @testable import DirClust
@@ -85,5 +86,36 @@ import Testing
         let xs = Self.grid(-30, 0, 1001)
         let whole = Self.apply(Self.vexp, xs)
         for (i, x) in xs.enumerated() { #expect(whole[i] == Self.apply(Self.vexp, [x])[0]) }
+    }
+
+    /// The generalised Gaussian's own division-free ln and exp (`dirclust_gg_estep_density` at μ = 0, 1/α = 1 returns
+    /// ℓ = ln a and t = a^β): ℓ within 2 ulp of max(|ln a|, 1) of libm's log (absolute accuracy: not correctly
+    /// rounded where ln a is near 0), t within 2 + 3β max(|ln a|, 1) ulp of libm's pow (ℓ's absolute error becomes
+    /// t's relative error times β), y = −t bit for bit as `dirclust_gg_log_density`, and a = 0 gives ℓ = −∞, t = 0.
+    @Test func generalisedGaussianPowerIsAccurate() {
+        let a = Self.grid(-700, 700, 200_000).map { Foundation.exp($0) } + Self.grid(0.5, 2, 200_000)
+            + Self.grid(1 - 1e-6, 1 + 1e-6, 20_000) + Self.grid(0, 1e-300, 2000) + [0, .leastNonzeroMagnitude, 1]
+        let n = a.count
+        for β in [0.3, 0.77, 1.5, 3.7, 8] {
+            var y = [Double](repeating: 0, count: n), ell = y, t = y, direct = y, check = 0.0
+            dirclust_gg_estep_density(a, &y, &ell, &t, n, 0, 1, β, 0, &check)
+            dirclust_gg_log_density(a, &direct, n, 0, 1, β, 0)
+            var worstLog = 0.0, worstPower = 0.0, at = (0.0, 0.0)
+            for i in 0..<n where a[i] > 0 {
+                let lnA = Foundation.log(a[i]), scale = max(abs(lnA), 1)
+                let logError = abs(ell[i] - lnA) / scale.ulp
+                if logError > worstLog { worstLog = logError; at.0 = a[i] }
+                guard β * abs(lnA) < 700 else { continue }
+                let reference = Foundation.pow(a[i], β)
+                let powerError = abs(t[i] - reference) / reference.ulp / (2 + 3 * β * scale)
+                if powerError > worstPower { worstPower = powerError; at.1 = a[i] }
+            }
+            #expect(worstLog <= 2, "β = \(β): ln off by \(worstLog) ulp of max(|ln a|, 1) at a = \(at.0)")
+            #expect(worstPower <= 1, "β = \(β): a^β off by \(worstPower) of its bound at a = \(at.1)")
+            #expect(y.map(\.bitPattern) == t.map { (0 - $0).bitPattern })
+            #expect(y.map(\.bitPattern) == direct.map(\.bitPattern))
+            #expect(ell[n - 3] == -.infinity && t[n - 3] == 0)
+            print("β = \(β): ln worst \(worstLog) ulp of max(|ln a|, 1); a^β worst \(worstPower) of its bound")
+        }
     }
 }

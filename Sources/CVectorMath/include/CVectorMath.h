@@ -22,7 +22,8 @@ void dirclust_t_log_density(const double *x, double *y, ptrdiff_t n, double mu, 
 void dirclust_t_log_density_term(const double *x, double *y, double *term, ptrdiff_t n, double mu, double a, double b,
                                  double power);
 
-/// Generalised-Gaussian log densities: y[i] = a − exp(beta · log(|x[i] − mu| · inverse_scale)).
+/// Generalised-Gaussian log densities: y[i] = a − exp(beta · log(|x[i] − mu| · inverse_scale)), with the
+/// division-free ln (absolute error ≲ 1 ulp of max(|ln|, 1)) and exp of CVectorMath.c.
 void dirclust_gg_log_density(const double *x, double *y, ptrdiff_t n, double mu, double inverse_scale,
                              double beta, double a);
 
