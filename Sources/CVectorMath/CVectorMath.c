@@ -255,6 +255,45 @@ DIRCLUST_CLONES void dirclust_gg_estep_moments(const double *restrict x, const d
     for (int m = 0; m < 6; m++) out[m] += lane_sum(s[m]);
 }
 
+DIRCLUST_CLONES void dirclust_t_weights(const double *restrict x, const double *restrict v, double *restrict u,
+                                        ptrdiff_t n, double mu, double nu, double b, double *restrict out) {
+    VECTORIZE for (ptrdiff_t i = 0; i < n; i++) {
+        double d = x[i] - mu;
+        u[i] = (nu + 1) / (nu + b * d * d);
+    }
+    double s0[4] = {0, 0, 0, 0}, s1[4] = {0, 0, 0, 0};
+    ptrdiff_t full = n - n % 4;
+    for (ptrdiff_t i = 0; i < full; i += 4)
+        for (int j = 0; j < 4; j++) {
+            double w = v[i + j] * u[i + j];
+            s0[j] += w;
+            s1[j] += w * (x[i + j] - mu);
+        }
+    for (ptrdiff_t i = full; i < n; i++) {
+        double w = v[i] * u[i];
+        s0[i - full] += w;
+        s1[i - full] += w * (x[i] - mu);
+    }
+    out[0] = lane_sum(s0);
+    out[1] = lane_sum(s1);
+}
+
+DIRCLUST_CLONES double dirclust_t_spread(const double *restrict x, const double *restrict v, const double *restrict u,
+                                         ptrdiff_t n, double mu) {
+    double s[4] = {0, 0, 0, 0};
+    ptrdiff_t full = n - n % 4;
+    for (ptrdiff_t i = 0; i < full; i += 4)
+        for (int j = 0; j < 4; j++) {
+            double d = x[i + j] - mu;
+            s[j] += v[i + j] * u[i + j] * d * d;
+        }
+    for (ptrdiff_t i = full; i < n; i++) {
+        double d = x[i] - mu;
+        s[i - full] += v[i] * u[i] * d * d;
+    }
+    return lane_sum(s);
+}
+
 DIRCLUST_CLONES void dirclust_max_into(const double *restrict row, double *restrict max, ptrdiff_t n) {
     VECTORIZE for (ptrdiff_t i = 0; i < n; i++) max[i] = row[i] > max[i] ? row[i] : max[i];
 }

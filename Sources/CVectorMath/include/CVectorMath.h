@@ -40,6 +40,15 @@ void dirclust_gg_estep_density(const double *x, double *y, double *ell, double *
 void dirclust_gg_estep_moments(const double *x, const double *v, const double *ell, const double *t, ptrdiff_t n,
                                double mu, double eps2, double floor_weight, double *out);
 
+/// The Student-t M-step's weights and location sums over one component: u[i] = (nu + 1) / (nu + b d²) with
+/// d = x[i] − mu, out[0] = Σ v u, out[1] = Σ v u d (four lanes, lane j the points i ≡ j mod 4, then
+/// (l₀ + l₁) + (l₂ + l₃): the order of the Swift VectorMath.sum).
+void dirclust_t_weights(const double *x, const double *v, double *u, ptrdiff_t n, double mu, double nu, double b,
+                        double *out);
+
+/// Σ v u (x[i] − mu)² in the order of dirclust_t_weights (the Student-t M-step's spread).
+double dirclust_t_spread(const double *x, const double *v, const double *u, ptrdiff_t n, double mu);
+
 /// max[i] = row[i] > max[i] ? row[i] : max[i].
 void dirclust_max_into(const double *row, double *max, ptrdiff_t n);
 

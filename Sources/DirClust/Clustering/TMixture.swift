@@ -128,29 +128,19 @@ struct StudentTFamily: MixtureFamily {
         let n = x.count, ν = θ.shape, μ0 = θ.mean
         if u.count < n { u = [Double](repeating: 0, count: n) }
         let b = 1 / (θ.scale * θ.scale)
-        let learns = fixedShape == nil
-        var s0 = 0.0, s1 = 0.0, logTerm = 0.0
-        u.withUnsafeMutableBufferPointer { u in
-            let up = u.baseAddress!
-            for i in 0..<n {
-                let d = x[i] - μ0
-                up[i] = (ν + 1) / (ν + b * d * d)
+        var sums = (0.0, 0.0)
+        withUnsafeMutablePointer(to: &sums) {
+            $0.withMemoryRebound(to: Double.self, capacity: 2) { out in
+                dirclust_t_weights(x.baseAddress, v.baseAddress, &u, n, μ0, ν, b, out)
             }
-            s0 = VectorMath.sum(count: n) { v[$0] * up[$0] }
-            s1 = VectorMath.sum(count: n) { v[$0] * up[$0] * (x[$0] - μ0) }
-            guard learns else { return }
-            // Σ v (log u − u) with Σ v log u from the E-step's term (no log pass here).
-            logTerm = total * Double.log((ν + 1) / ν) - termSum - s0
         }
+        let (s0, s1) = sums
         let μ = μ0 + s1 / s0
-        let s2 = u.withUnsafeBufferPointer { u in
-            VectorMath.sum(count: n) { i in
-                let d = x[i] - μ
-                return v[i] * u[i] * d * d
-            }
-        }
+        let s2 = dirclust_t_spread(x.baseAddress, v.baseAddress, u, n, μ)
         let α = max(s2 / total, minimumScale * minimumScale).squareRoot()
-        guard learns else { return MixtureComponent(mean: μ, scale: α, shape: ν) }
+        guard fixedShape == nil else { return MixtureComponent(mean: μ, scale: α, shape: ν) }
+        // Σ v (log u − u) with Σ v log u from the E-step's term (no log pass here).
+        let logTerm = total * Double.log((ν + 1) / ν) - termSum - s0
         let h = (ν + 1) / 2
         let c = -(1 + logTerm / total + digamma(h) - Double.log(h))
         // Q(ν)/N_k = (ν/2) log(ν/2) − log Γ(ν/2) − (ν/2)(c + 1), concave, maximised by the root; keep ν_old
