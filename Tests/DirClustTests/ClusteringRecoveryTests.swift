@@ -66,4 +66,31 @@ import Testing
         #expect(zip(gmm.scales, gg2.scales).allSatisfy { abs($0 * 2.squareRoot() / $1 - 1) < 1e-9 })
         #expect(abs(gmm.logLikelihood - gg2.logLikelihood) <= 1e-9 * abs(gmm.logLikelihood))
     }
+
+    /// A component held at the scale floor still gets its shape right: on a spike narrower than the floor (half
+    /// the weight within 0.2 floor of one direction) beside a broad cluster, GGMM converges with the spike's
+    /// α at the floor and β where the likelihood is stationary — moving β alone by ±2 % (α stays at the floor)
+    /// must not raise L. (The β step once used the profile with α at its closed form, which points the wrong
+    /// way at the floor, so β stalled there.)
+    @Test func shapeIsStationaryWhereTheScaleIsAtItsFloor() throws {
+        var rng = SeededRandom(seed: 7, stream: 3)
+        let floor = 0.01
+        let x = (0..<600).map { _ in 0.5 + 0.2 * floor * rng.gaussian() } + (0..<600).map { _ in 0.8 + 0.1 * rng.gaussian() }
+        let options = ClusteringOptions(componentCount: 2, seed: 1, maxIterations: 2000, tolerance: 1e-13, minimumScale: floor)
+        let fit = try GGMixture(options: options).fit(x, weights: nil)
+        #expect(fit.converged)
+        let spike = fit.means.indices.min { abs(fit.means[$0] - 0.5) < abs(fit.means[$1] - 0.5) }!
+        #expect(fit.scales[spike] == floor)
+        func logLikelihood(_ f: ClusterFit) -> Double {
+            x.reduce(0) { $0 + Foundation.log(f.componentDensities(at: $1)!.reduce(0, +)) }
+        }
+        let best = logLikelihood(fit)
+        #expect(abs(best - fit.logLikelihood) <= 1e-9 * abs(best))
+        for factor in [0.98, 1.02] {
+            var moved = fit
+            moved.shapes![spike] *= factor
+            let l = logLikelihood(moved)
+            #expect(l <= best + 1e-9 * abs(best), "β × \(factor): L \(l) > \(best) at β = \(fit.shapes![spike])")
+        }
+    }
 }

@@ -6,7 +6,8 @@ import RealModule
 /// Density β / (2α Γ(1/β)) · exp(−|x − μ|^β / α^β): β = 1 Laplace, 2 Gaussian, → ∞ uniform. The M-step of a
 /// component makes no pass over the data: from sums the E-step gathers at θ = (μ, α, β) it proposes
 /// 1. μ: one step lowering S(μ) = Σ v |x − μ|^β (IRLS for β ≤ 2, Newton for β > 2; `propose`);
-/// 2. β: one safeguarded Newton step on the profile log-likelihood (`ShapeProfile`), clamped to `shapeBounds`
+/// 2. β: one safeguarded Newton step on the profile log-likelihood (`ShapeProfile`; α at its closed form, or
+///    held at `minimumScale` where the closed form is below it), clamped to `shapeBounds`
 ///    (default [0.3, 8]); none when `fixedShape` is set (β = 1 Laplace, β = 2 the Gaussian mixture);
 /// 3. α: the closed form α^β = (β / N_k) S at the proposal, S predicted to second order from the same sums;
 /// and the next E-step checks it (`review`): the component's expected complete-data log-likelihood under the
@@ -145,7 +146,11 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         var Δμ = λ * s[6] / (curvature * s[5])
         if !Δμ.isFinite { Δμ = 0 }
         var Δβ = 0.0
-        if fixedShape == nil, let profile = ShapeProfile(β, moments: moments, total: total) {
+        // Where α's closed form at β is below the floor, α stays at the floor: the profile with α fixed there.
+        let pinned = β * moments.s / total <= Double.exp(β * Double.log(minimumScale))
+        let profile = pinned ? ShapeProfile(β, floor: minimumScale, moments: moments, total: total)
+            : ShapeProfile(β, moments: moments, total: total)
+        if fixedShape == nil, let profile {
             var step = profile.curvature < 0 ? -profile.slope / profile.curvature : (profile.slope > 0 ? 0.25 : -0.25) * β
             step = λ * min(max(step, -0.5 * β), 0.5 * β)
             if step.isFinite { Δβ = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β }
@@ -195,5 +200,19 @@ struct ShapeProfile {
         slope = b + ψ * b * b + h * b * b - r1 * b
         curvature = -b * b - trigamma(b) * b * b * b * b - 2 * ψ * b * b * b + b * b * b + r1 * b * b
             - 2 * h * b * b * b - r2 * b + r1 * b * b + r1 * r1 * b
+    }
+
+    /// The log-likelihood per unit N_k with α held at the scale floor s (where α's closed form is below it):
+    ///   q(β) = log β − log 2s − log Γ(1/β) − T/N_k,  T = S/s^β,
+    ///   q′ = 1/β + ψ(1/β)/β² − T′/N_k,  q″ = −1/β² − ψ′(1/β)/β⁴ − 2ψ(1/β)/β³ − T″/N_k,
+    /// T′ = (S′ − S ln s)/s^β, T″ = (S″ − 2 S′ ln s + S ln² s)/s^β.
+    init?(_ β: Double, floor: Double, moments: (s: Double, s1: Double, s2: Double), total: Double) {
+        let lnFloor = Double.log(floor), scale = Double.exp(-β * lnFloor)
+        let t1 = (moments.s1 - moments.s * lnFloor) * scale
+        let t2 = (moments.s2 - 2 * moments.s1 * lnFloor + moments.s * lnFloor * lnFloor) * scale
+        guard t1.isFinite, t2.isFinite, total > 0 else { return nil }
+        let b = 1 / β, ψ = digamma(b)
+        slope = b + ψ * b * b - t1 / total
+        curvature = -b * b - trigamma(b) * b * b * b * b - 2 * ψ * b * b * b - t2 / total
     }
 }
