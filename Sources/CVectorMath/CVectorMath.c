@@ -48,8 +48,20 @@ static const double exp_underflow = -7.45133219101941108420e+02;
 /// 1.5·2⁵²: adding it rounds to an integer and leaves the integer in the low mantissa bits.
 static const double rounding_shift = 6755399441055744.0;
 
-/// eˣ: x = k ln 2 + r, |r| ≤ ½ ln 2; eʳ = 1 + r + r·c/(2 − c), c = r − r²(P1 + … + r⁸P5); then
-/// eˣ = eʳ · 2^k₁ · 2^k₂ with k₁ = round(k/2), k₂ = k − k₁ (covers k = 1024 and the subnormal range).
+/// eˣ from eʳ = y and x = k ln 2 + r (kd = k): y · 2^k₁ · 2^k₂ with k₁ = round(k/2), k₂ = k − k₁ (covers k = 1024
+/// and the subnormal range), and eˣ's special values: +∞ above exp_overflow, 0 below exp_underflow, NaN for NaN.
+static inline INLINE double exp_scale(double y, double kd, double x) {
+    double k1 = (kd * 0.5 + rounding_shift) - rounding_shift, k2 = kd - k1;
+    uint64_t bias = bits_of(rounding_shift) - 1023;
+    double s1 = double_of((bits_of(k1 + rounding_shift) - bias) << 52);
+    double s2 = double_of((bits_of(k2 + rounding_shift) - bias) << 52);
+    double result = y * s1 * s2;
+    result = x > exp_overflow ? INFINITY : result;
+    result = x < exp_underflow ? 0.0 : result;
+    return x != x ? x : result;
+}
+
+/// eˣ: x = k ln 2 + r, |r| ≤ ½ ln 2; eʳ = 1 + r + r·c/(2 − c), c = r − r²(P1 + … + r⁸P5); then exp_scale.
 static inline double exp_kernel(double x) {
     double xc = x < -746.0 ? -746.0 : x;
     xc = xc > 710.0 ? 710.0 : xc;
@@ -59,14 +71,7 @@ static inline double exp_kernel(double x) {
     double r = hi - lo, t = r * r;
     double c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
     double y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
-    double k1 = (kd * 0.5 + rounding_shift) - rounding_shift, k2 = kd - k1;
-    uint64_t bias = bits_of(rounding_shift) - 1023;
-    double s1 = double_of((bits_of(k1 + rounding_shift) - bias) << 52);
-    double s2 = double_of((bits_of(k2 + rounding_shift) - bias) << 52);
-    double result = y * s1 * s2;
-    result = x > exp_overflow ? INFINITY : result;
-    result = x < exp_underflow ? 0.0 : result;
-    return x != x ? x : result;
+    return exp_scale(y, kd, x);
 }
 
 // e_log.c
@@ -138,7 +143,7 @@ static inline INLINE double table_log(double a) {
 }
 
 /// eˣ, division-free: x = k ln 2 + r (r = x − k ln2_hi − k ln2_lo by fma), |r| ≤ ½ ln 2,
-/// eʳ = E0 + r(E1 + … + r E13) (Taylor, remainder < 2⁻⁵⁷), times 2^k₁ 2^k₂ as exp_kernel.
+/// eʳ = E0 + r(E1 + … + r E13) (Taylor, remainder < 2⁻⁵⁷), then exp_scale.
 static inline INLINE double fma_exp(double x) {
     double xc = x < -746.0 ? -746.0 : x;
     xc = xc > 710.0 ? 710.0 : xc;
@@ -147,14 +152,7 @@ static inline INLINE double fma_exp(double x) {
     const double *E = power_exp_taylor;
     double p = fma(r, E[13], E[12]);
     for (int n = 11; n >= 0; n--) p = fma(r, p, E[n]);
-    double k1 = (kd * 0.5 + rounding_shift) - rounding_shift, k2 = kd - k1;
-    uint64_t bias = bits_of(rounding_shift) - 1023;
-    double s1 = double_of((bits_of(k1 + rounding_shift) - bias) << 52);
-    double s2 = double_of((bits_of(k2 + rounding_shift) - bias) << 52);
-    double result = p * s1 * s2;
-    result = x > exp_overflow ? INFINITY : result;
-    result = x < exp_underflow ? 0.0 : result;
-    return x != x ? x : result;
+    return exp_scale(p, kd, x);
 }
 
 /// ln(1 + x) = ln u + c/u with u = 1 + x rounded and c its exact rounding error.
