@@ -128,6 +128,13 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         return max(Double.exp((Double.log(β * s / total)) / β), minimumScale)
     }
 
+    /// The profile in β at β: with α at its closed form, or held at the floor where the closed form is below it.
+    private func shapeProfile(_ β: Double, moments: (s: Double, s1: Double, s2: Double), total: Double) -> ShapeProfile? {
+        let pinned = β * moments.s / total <= Double.exp(β * Double.log(minimumScale))
+        return pinned ? ShapeProfile(β, floor: minimumScale, moments: moments, total: total)
+            : ShapeProfile(β, moments: moments, total: total)
+    }
+
     /// The proposal from θ's statistics s, each step scaled by the component's damping λ:
     /// Δμ = λ Σ ω d / (c Σ ω) (c = β − 1 for β > 2, else 1), Δβ = λ × the Newton step of `ShapeProfile` at μ (an
     /// uphill step of β/4 where the profile is not concave; within ±β/2 and `bounds`), and α from
@@ -146,11 +153,7 @@ struct GeneralizedGaussianFamily: MixtureFamily {
         var Δμ = λ * s[6] / (curvature * s[5])
         if !Δμ.isFinite { Δμ = 0 }
         var Δβ = 0.0
-        // Where α's closed form at β is below the floor, α stays at the floor: the profile with α fixed there.
-        let pinned = β * moments.s / total <= Double.exp(β * Double.log(minimumScale))
-        let profile = pinned ? ShapeProfile(β, floor: minimumScale, moments: moments, total: total)
-            : ShapeProfile(β, moments: moments, total: total)
-        if fixedShape == nil, let profile {
+        if fixedShape == nil, let profile = shapeProfile(β, moments: moments, total: total) {
             var step = profile.curvature < 0 ? -profile.slope / profile.curvature : (profile.slope > 0 ? 0.25 : -0.25) * β
             step = λ * min(max(step, -0.5 * β), 0.5 * β)
             if step.isFinite { Δβ = min(max(β + step, bounds.lowerBound), bounds.upperBound) - β }
